@@ -1,0 +1,92 @@
+// What a run produces: Monte Carlo estimates with their uncertainty.
+//
+// Every Estimate is a mean across replications with its standard error
+// (sd / sqrt(R)). With a single replication the spread is unknown: `se` and
+// the interval bounds are then NaN, and writers print them as null/empty,
+// never as a number.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace clvsim {
+
+struct Estimate {
+  double mean = 0.0;
+  double se = 0.0;  // NaN when replications < 2
+};
+
+struct Interval {
+  double low = 0.0;
+  double high = 0.0;
+};
+
+// Quantiles of single customers' CLV, pooled over all replications. Exact to
+// within the histogram's relative bucket width (see clv_histogram.hpp).
+struct ClvQuantiles {
+  double p05 = 0, p25 = 0, p50 = 0, p75 = 0, p95 = 0;
+};
+
+struct SegmentSummary {
+  std::string name;              // segment name, or "total"
+  std::uint64_t customers = 0;   // initial cohort
+  Estimate clv;                  // discounted profit per initial customer
+  Interval clv_ci95;             // Student-t, R-1 degrees of freedom
+  ClvQuantiles clv_quantiles;
+  Estimate survival_end;         // share of initial cohort active in last period
+  Estimate revenue;              // discounted revenue per initial customer
+  Estimate treatment_cost;       // discounted treatment cost per initial customer
+  Estimate equity;               // discounted profit of all customers, in total
+};
+
+// One period of one segment (or "total") under one strategy.
+struct PeriodSummary {
+  Estimate active;             // initial cohort customers active
+  Estimate survival;           // active / initial customers
+  std::optional<double> retention;  // mean active(t) / mean active(t-1); none at t=0 or 0/0
+  Estimate active_all;         // all customers active, acquired included
+  Estimate revenue;            // all customers
+  Estimate profit;             // all customers, after cost to serve and treatment
+  Estimate discounted_profit;  // profit / (1+d)^t
+  Estimate treatment_cost;     // all customers
+};
+
+struct StrategySummary {
+  std::string name;
+  // segments in scenario order, then "total" last
+  std::vector<SegmentSummary> segments;
+  // periods[segment index as above][t]
+  std::vector<std::vector<PeriodSummary>> periods;
+};
+
+// Paired difference strategy - baseline, replication by replication.
+struct Comparison {
+  std::string strategy;
+  std::string baseline;
+  std::string segment;  // segment name or "total"
+  Estimate clv_uplift;
+  Interval clv_uplift_ci95;
+  Estimate treatment_cost_change;
+  std::optional<double> roi;  // uplift / cost change; none when change <= 0
+};
+
+struct RunStatistics {
+  double active_customer_periods = 0;  // summed over strategies and replications
+  double wall_seconds = 0;
+  int threads = 0;
+};
+
+struct Results {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  std::uint32_t replications = 0;
+  int horizon = 0;
+  double discount_rate = 0;
+  std::vector<StrategySummary> strategies;
+  std::vector<Comparison> comparisons;
+  RunStatistics statistics;  // varies run to run: goes to run.json only
+};
+
+}  // namespace clvsim
