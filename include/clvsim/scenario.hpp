@@ -15,7 +15,9 @@
 namespace clvsim {
 
 // Hard limits that keep random-stream counters collision-free and sums finite.
-inline constexpr int kMaxHorizon = 1 << 20;                  // periods
+// Per-block tallies hold strategies x periods, so the horizon is bounded to keep
+// them small: 10,000 periods is over 800 years of months.
+inline constexpr int kMaxHorizon = 10000;                    // periods
 inline constexpr std::uint64_t kMaxCustomersPerSegment = 4000000000ULL;  // initial + acquired
 inline constexpr std::uint32_t kMaxReplications = 1u << 20;
 inline constexpr int kMaxSegments = 1 << 12;

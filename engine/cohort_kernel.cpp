@@ -1,0 +1,165 @@
+#include "cohort_kernel.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace clvsim {
+namespace {
+
+// Strategy-independent draws made once, when a customer is acquired.
+struct CustomerDraws {
+  double clock;  // Exp(1): the customer churns once accumulated hazard passes it
+  double theta;  // churn propensity
+  double mu;     // personal mean revenue
+};
+
+CustomerDraws draw_customer(const SegmentPlan& segment, const StreamKey& key,
+                            std::uint32_t customer) {
+  WordEngine setup(key, customer, 0, Purpose::kSetup);
+  CustomerDraws d;
+  d.clock = -std::log(uniform_open(setup()));
+  d.theta = segment.beta ? (*segment.beta)(setup) : segment.churn_p;
+  d.mu = segment.heterogeneity
+             ? (*segment.heterogeneity)(setup) * segment.heterogeneity_scale
+             : segment.revenue_mean;
+  return d;
+}
+
+// Churn as a clock: with hazard h = -log(1 - q) per period, a customer whose
+// Exp(1) clock has not run out by the start of period t survives it with
+// probability exp(-h) = 1 - q, so each period's churn is Bernoulli(q)
+// exactly as the model says, while one draw per customer serves every
+// strategy and every period (a treatment that lowers q can only lengthen
+// the same customer's life: common random numbers at their best).
+inline double hazard_of(double q) { return q >= 1.0 ? INFINITY : -std::log1p(-q); }
+
+template <bool kNoise, bool kLadder>
+void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
+                    const StreamKey& key, const CohortSchedule& schedule,
+                    std::uint64_t first, std::uint64_t last, CohortTally& tally,
+                    ClvHistogram* histograms, KernelScratch& scratch) {
+  const int horizon = plan.horizon;
+  const int strategies = plan.strategies;
+  const int top_level = static_cast<int>(plan.level_churn.size()) - 1;
+  const double* discount = plan.discount.data();
+  const double* level_churn = plan.level_churn.data();
+  const double* level_revenue = plan.level_revenue.data();
+  double* revenue_factor = scratch.revenue_factor.data();
+  double* ladder_u = scratch.ladder_u.data();
+  const auto& starts = schedule.first_index;
+
+  // Period in which customer `first` is acquired; advanced as we go.
+  int start = static_cast<int>(
+      std::upper_bound(starts.begin(), starts.end(), first) - starts.begin() - 1);
+
+  for (std::uint64_t i = first; i < last; ++i) {
+    while (i >= starts[start + 1]) ++start;
+    const auto customer = static_cast<std::uint32_t>(i);
+    const int cohort = start == 0 ? kInitialCohort : kAcquiredCohort;
+    const CustomerDraws draws = draw_customer(segment, key, customer);
+    int drawn_until = start;  // period draws exist for [start, drawn_until)
+
+    for (int s = 0; s < strategies; ++s) {
+      const TreatmentEffect& effect = segment.effect_of_strategy[s];
+      double* row = tally.row(s, cohort);
+      int level = plan.start_level;
+      int hazard_level = -1;
+      double hazard = 0.0;
+      double clock = draws.clock;
+      double clv = 0.0;
+      for (int t = start; t < horizon; ++t) {
+        if constexpr (kNoise || kLadder) {
+          if (t == drawn_until) {
+            const StreamKey::Block b = key.block(customer, t, Purpose::kPeriod, 0);
+            if constexpr (kNoise) {
+              WordEngine extra(key, customer, t, Purpose::kPeriodExtra);
+              const std::uint64_t normal_word =
+                  b.v[0] | (static_cast<std::uint64_t>(b.v[1]) << 32);
+              revenue_factor[t] =
+                  (*segment.noise)(normal_word, b.v[2], extra) * segment.noise_scale;
+            }
+            if constexpr (kLadder) ladder_u[t] = uniform_open(b.v[3]);
+            ++drawn_until;
+          }
+        }
+        double revenue = draws.mu * effect.revenue * level_revenue[level];
+        if constexpr (kNoise) revenue *= revenue_factor[t];
+        const double profit =
+            revenue * segment.margin - segment.cost_to_serve - effect.cost;
+        double* cell = row + t * kTallyFields;
+        cell[kActive] += 1.0;
+        cell[kRevenue] += revenue;
+        cell[kProfit] += profit;
+        cell[kTreatmentCost] += effect.cost;
+        clv += discount[t] * profit;
+
+        if (level != hazard_level) {
+          hazard = hazard_of(
+              std::min(1.0, draws.theta * level_churn[level] * effect.churn));
+          hazard_level = level;
+        }
+        clock -= hazard;
+        if (clock <= 0.0) break;  // churns at the end of period t
+
+        if constexpr (kLadder) {
+          const double u = ladder_u[t];
+          if (u < effect.up) {
+            level = std::min(level + 1, top_level);
+          } else if (u < effect.up + effect.down) {
+            level = std::max(level - 1, 0);
+          }
+        }
+      }
+      if (cohort == kInitialCohort) histograms[s].add(clv);
+    }
+  }
+}
+
+}  // namespace
+
+CohortSchedule draw_cohort_schedule(const ModelPlan& plan,
+                                    const SegmentPlan& segment,
+                                    const StreamKey& key) {
+  CohortSchedule schedule;
+  schedule.first_index.resize(plan.horizon + 1);
+  schedule.first_index[0] = 0;
+  std::uint64_t next = segment.initial_customers;
+  for (int t = 1; t <= plan.horizon; ++t) {
+    schedule.first_index[t] = next;
+    if (t == plan.horizon) break;
+    if (segment.acquisition_poisson) {
+      WordEngine engine(key, kCohortIndex, t, Purpose::kAcquisition);
+      next += poisson_count(segment.acquisition_per_period, engine);
+    } else {
+      next += static_cast<std::uint64_t>(segment.acquisition_per_period);
+    }
+  }
+  // The loader bounds the expected cohort well below the index space; a
+  // Poisson tail that still reaches it is refused rather than wrapped.
+  if (next >= kMaxCustomersPerSegment) {
+    throw std::runtime_error("cohort exceeds the customer index space");
+  }
+  return schedule;
+}
+
+void simulate_customers(const ModelPlan& plan, const SegmentPlan& segment,
+                        const StreamKey& key, const CohortSchedule& schedule,
+                        std::uint64_t first, std::uint64_t last,
+                        CohortTally& tally, ClvHistogram* histograms,
+                        KernelScratch& scratch) {
+  scratch.revenue_factor.resize(plan.horizon);
+  scratch.ladder_u.resize(plan.horizon);
+  const bool noise = segment.noise.has_value();
+  const bool ladder = plan.ladder_moves;
+  if (noise && ladder) {
+    simulate_range<true, true>(plan, segment, key, schedule, first, last, tally, histograms, scratch);
+  } else if (noise) {
+    simulate_range<true, false>(plan, segment, key, schedule, first, last, tally, histograms, scratch);
+  } else if (ladder) {
+    simulate_range<false, true>(plan, segment, key, schedule, first, last, tally, histograms, scratch);
+  } else {
+    simulate_range<false, false>(plan, segment, key, schedule, first, last, tally, histograms, scratch);
+  }
+}
+
+}  // namespace clvsim

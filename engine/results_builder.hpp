@@ -1,0 +1,58 @@
+// Turns per-replication tallies into Results: means, standard errors and
+// Student-t intervals across replications, paired comparisons, quantiles.
+//
+// Replications must be added in replication order: the floating-point
+// result then depends only on the tallies, so a run split over threads or
+// processes gives the same bits as a straight one.
+#pragma once
+
+#include <vector>
+
+#include "clv_histogram.hpp"
+#include "clvsim/results.hpp"
+#include "clvsim/scenario.hpp"
+#include "cohort_tally.hpp"
+#include "running_stat.hpp"
+
+namespace clvsim {
+
+class ResultsBuilder {
+ public:
+  explicit ResultsBuilder(const Scenario& scenario);
+
+  // One replication: tallies[segment], in scenario segment order.
+  void add_replication(const std::vector<CohortTally>& tallies);
+
+  // histograms[segment * strategies + strategy] pooled over all replications.
+  Results finish(const std::vector<ClvHistogram>& histograms) const;
+
+ private:
+  // Running statistics of one (strategy, segment-or-total).
+  struct GroupStats {
+    RunningStat clv, survival_end, revenue, treatment_cost, equity;
+    // [t]: active, active_all, revenue, profit, discounted profit, cost
+    std::vector<RunningStat> active, active_all, period_revenue, profit,
+        discounted_profit, period_cost;
+  };
+  struct PairStats {
+    RunningStat clv_uplift, cost_change;
+  };
+
+  GroupStats& group(int strategy, int segment) {
+    return groups_[strategy * (segments_ + 1) + segment];
+  }
+  const GroupStats& group(int strategy, int segment) const {
+    return groups_[strategy * (segments_ + 1) + segment];
+  }
+
+  const Scenario& scenario_;
+  int segments_;
+  int strategies_;
+  int horizon_;
+  std::vector<double> discount_;
+  std::vector<double> initial_customers_;  // [segment], then total
+  std::vector<GroupStats> groups_;
+  std::vector<PairStats> pairs_;  // [strategy * (segments + 1) + segment]
+};
+
+}  // namespace clvsim

@@ -1,0 +1,43 @@
+// Mean and variance of a stream of values, without a sum of squares that can
+// cancel to a negative variance: Welford's update, Chan et al.'s merge.
+#pragma once
+
+#include <cmath>
+#include <limits>
+
+namespace clvsim {
+
+class RunningStat {
+ public:
+  void add(double x) {
+    n_ += 1.0;
+    const double delta = x - mean_;
+    mean_ += delta / n_;
+    m2_ += delta * (x - mean_);
+  }
+
+  void merge(const RunningStat& other) {
+    if (other.n_ == 0) return;
+    const double n = n_ + other.n_;
+    const double delta = other.mean_ - mean_;
+    mean_ += delta * (other.n_ / n);
+    m2_ += other.m2_ + delta * delta * (n_ * other.n_ / n);
+    n_ = n;
+  }
+
+  double count() const { return n_; }
+  double mean() const { return mean_; }
+  // Sample variance; NaN with fewer than two values.
+  double variance() const {
+    return n_ < 2 ? std::numeric_limits<double>::quiet_NaN() : m2_ / (n_ - 1.0);
+  }
+  // Standard error of the mean, sd / sqrt(n).
+  double standard_error() const { return std::sqrt(variance() / n_); }
+
+ private:
+  double n_ = 0.0;
+  double mean_ = 0.0;
+  double m2_ = 0.0;
+};
+
+}  // namespace clvsim
