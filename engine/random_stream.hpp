@@ -105,7 +105,8 @@ inline double uniform_open(std::uint32_t word) {
   return (static_cast<double>(word) + 0.5) * 0x1p-32;
 }
 inline double uniform_open(std::uint64_t word) {
-  return (static_cast<double>(word >> 11) + 0.5) * 0x1p-53;
+  // 52 bits, not 53: (2^53 - 0.5) * 2^-53 would round up to exactly 1.
+  return (static_cast<double>(word >> 12) + 0.5) * 0x1p-52;
 }
 
 }  // namespace clvsim

@@ -53,3 +53,40 @@ inline Segment sbg_segment(std::uint64_t customers, double alpha, double beta,
 }
 
 }  // namespace clvsim::testing
+
+namespace clvsim::testing {
+
+// Adds a treatment and returns its index.
+inline int add_treatment(Scenario& s, const std::string& name, double cost) {
+  s.treatments.push_back({name, cost});
+  for (auto& row : s.response) row.resize(s.treatments.size());
+  return static_cast<int>(s.treatments.size()) - 1;
+}
+
+// Adds a strategy giving segment g treatment_of_segment[g].
+inline void add_strategy(Scenario& s, const std::string& name,
+                         std::vector<int> treatment_of_segment) {
+  s.strategies.push_back({name, std::move(treatment_of_segment)});
+}
+
+inline void add_segment(Scenario& s, Segment segment) {
+  s.segments.push_back(std::move(segment));
+  s.response.emplace_back(s.treatments.size());
+  for (auto& strategy : s.strategies) strategy.treatment_of_segment.push_back(0);
+}
+
+inline void set_ladder(Scenario& s, std::vector<double> churn,
+                       std::vector<double> revenue, int start, double up,
+                       double down) {
+  RelationshipLadder& l = s.relationship;
+  l.levels.clear();
+  for (std::size_t i = 0; i < churn.size(); ++i) l.levels.push_back("level" + std::to_string(i));
+  l.churn = std::move(churn);
+  l.revenue = std::move(revenue);
+  l.start = start;
+  l.up = up;
+  l.down = down;
+  l.declared = true;
+}
+
+}  // namespace clvsim::testing
