@@ -13,9 +13,10 @@ struct CustomerDraws {
   double mu;     // personal mean revenue
 };
 
+template <int kBatch>
 CustomerDraws draw_customer(const SegmentPlan& segment, const StreamKey& key,
                             std::uint32_t customer) {
-  WordEngine setup(key, customer, 0, Purpose::kSetup);
+  BatchedWordEngine<kBatch> setup(key, customer, 0, Purpose::kSetup);
   CustomerDraws d;
   d.clock = -std::log(uniform_open(setup()));
   d.theta = segment.beta ? (*segment.beta)(setup) : segment.churn_p;
@@ -31,6 +32,8 @@ CustomerDraws draw_customer(const SegmentPlan& segment, const StreamKey& key,
 // exactly as the model says, while one draw per customer serves every
 // strategy and every period (a treatment that lowers q can only lengthen
 // the same customer's life: common random numbers at their best).
+constexpr int kPeriodChunk = 8;
+
 inline double hazard_of(double q) { return q >= 1.0 ? INFINITY : -std::log1p(-q); }
 
 template <bool kNoise, bool kLadder>
@@ -46,6 +49,7 @@ void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
   const double* level_revenue = plan.level_revenue.data();
   double* revenue_factor = scratch.revenue_factor.data();
   double* ladder_u = scratch.ladder_u.data();
+  StreamKey::Block* blocks = scratch.blocks.data();
   const auto& starts = schedule.first_index;
 
   // Period in which customer `first` is acquired; advanced as we go.
@@ -56,8 +60,12 @@ void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
     while (i >= starts[start + 1]) ++start;
     const auto customer = static_cast<std::uint32_t>(i);
     const int cohort = start == 0 ? kInitialCohort : kAcquiredCohort;
-    const CustomerDraws draws = draw_customer(segment, key, customer);
-    int drawn_until = start;  // period draws exist for [start, drawn_until)
+    // A Beta draw takes about four blocks of words: fetch them together.
+    const CustomerDraws draws = segment.beta
+                                    ? draw_customer<4>(segment, key, customer)
+                                    : draw_customer<1>(segment, key, customer);
+    int blocks_until = start;  // Philox blocks exist for [start, blocks_until)
+    int drawn_until = start;   // period draws exist for [start, drawn_until)
 
     for (int s = 0; s < strategies; ++s) {
       const TreatmentEffect& effect = segment.effect_of_strategy[s];
@@ -70,7 +78,17 @@ void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
       for (int t = start; t < horizon; ++t) {
         if constexpr (kNoise || kLadder) {
           if (t == drawn_until) {
-            const StreamKey::Block b = key.block(customer, t, Purpose::kPeriod, 0);
+            if (t == blocks_until) {
+              // Periods' blocks are independent: computing a chunk together
+              // lets their Philox rounds overlap in vector registers. The
+              // few blocks past a customer's churn are the price.
+              const int end = std::min(t + kPeriodChunk, horizon);
+              for (int u = t; u < end; ++u) {
+                blocks[u] = key.block(customer, u, Purpose::kPeriod, 0);
+              }
+              blocks_until = end;
+            }
+            const StreamKey::Block& b = blocks[t];
             if constexpr (kNoise) {
               WordEngine extra(key, customer, t, Purpose::kPeriodExtra);
               const std::uint64_t normal_word =
@@ -149,6 +167,7 @@ void simulate_customers(const ModelPlan& plan, const SegmentPlan& segment,
                         KernelScratch& scratch) {
   scratch.revenue_factor.resize(plan.horizon);
   scratch.ladder_u.resize(plan.horizon);
+  scratch.blocks.resize(plan.horizon);
   const bool noise = segment.noise.has_value();
   const bool ladder = plan.ladder_moves;
   if (noise && ladder) {

@@ -36,6 +36,7 @@ CohortSchedule draw_cohort_schedule(const ModelPlan& plan,
 struct KernelScratch {
   std::vector<double> revenue_factor;  // [t] noise draw / shape, or 1
   std::vector<double> ladder_u;        // [t] uniform for the ladder move
+  std::vector<StreamKey::Block> blocks;  // [t] the period's Philox words
 };
 
 // Simulates customers [first, last) and adds to `tally` and to

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# One command from a bare Debian machine to a passing test suite: installs
+# what is missing, builds in Release and runs every test, then builds again
+# with AddressSanitizer + UndefinedBehaviorSanitizer and runs every test
+# there too. .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+bash tools/install_deps.sh
+
+echo "== Release build and tests"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLVSIM_SANITIZE=ON \
+  -DCLVSIM_BUILD_BENCH=OFF >/dev/null
+cmake --build build-asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs"
