@@ -1,5 +1,7 @@
 // Mean and variance of a stream of values, without a sum of squares that can
-// cancel to a negative variance: Welford's update, Chan et al.'s merge.
+// cancel to a negative variance: Welford's update, Chan et al.'s merge. The
+// reported mean is the plain sum over n, which is as accurate for the few
+// hundred replications a run has and exact where the values are integers.
 #pragma once
 
 #include <cmath>
@@ -10,6 +12,7 @@ namespace clvsim {
 class RunningStat {
  public:
   void add(double x) {
+    sum_ += x;
     n_ += 1.0;
     const double delta = x - mean_;
     mean_ += delta / n_;
@@ -21,12 +24,15 @@ class RunningStat {
     const double n = n_ + other.n_;
     const double delta = other.mean_ - mean_;
     mean_ += delta * (other.n_ / n);
+    sum_ += other.sum_;
     m2_ += other.m2_ + delta * delta * (n_ * other.n_ / n);
     n_ = n;
   }
 
   double count() const { return n_; }
-  double mean() const { return mean_; }
+  // The plain sum over n: exact for integer counts, where Welford's running
+  // mean would show rounding (36784.87499999999 for 36784.875).
+  double mean() const { return n_ > 0 ? sum_ / n_ : 0.0; }
   // Sample variance; NaN with fewer than two values.
   double variance() const {
     return n_ < 2 ? std::numeric_limits<double>::quiet_NaN() : m2_ / (n_ - 1.0);
@@ -38,6 +44,7 @@ class RunningStat {
   double n_ = 0.0;
   double mean_ = 0.0;
   double m2_ = 0.0;
+  double sum_ = 0.0;
 };
 
 }  // namespace clvsim

@@ -1,0 +1,301 @@
+// The clvsim program end to end: commands, exit codes, error reporting, and
+// that summary.json/periods.csv do not depend on --threads (SPEC 2, 5, 6).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Two segments with every source of randomness the engine has:
+// heterogeneity, period noise, Beta churn, Poisson acquisition and ladder
+// moves, so thread-count independence is tested where it can break.
+const char* const kScenario = R"(name: cli-determinism
+horizon: 12
+period: month
+discount_rate: 0.01
+simulation:
+  replications: 8
+  seed: 20240601
+segments:
+  - name: steady
+    customers: 1200
+    churn:
+      geometric: 0.05
+    revenue:
+      mean: 40
+      heterogeneity: 3
+      noise: 2
+    margin: 0.3
+    cost_to_serve: 1
+    acquisition:
+      per_period: 30
+      poisson: true
+  - name: fickle
+    customers: 800
+    churn:
+      sbg: {alpha: 0.8, beta: 3}
+    revenue:
+      mean: 25
+      heterogeneity: 2
+    margin: 0.5
+treatments:
+  - name: call
+    cost: 2
+response:
+  fickle:
+    call: {churn: 0.8, up: 0.05}
+  steady:
+    call: {churn: 1.1, revenue: 0.95}
+relationship:
+  levels: [product, solution, trust]
+  start: product
+  churn: [1.0, 0.8, 0.6]
+  revenue: [1.0, 1.1, 1.3]
+  up: 0.02
+  down: 0.01
+strategies:
+  - name: nothing
+    assign: {default: none}
+  - name: call-fickle
+    assign: {fickle: call}
+compare:
+  baseline: nothing
+)";
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::path(testing::TempDir()) / "clvsim-cli-XXXXXX");
+    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the binary with `args` (already shell-quoted where needed) from
+// working directory `cwd`, capturing stdout and stderr.
+Outcome run_clvsim(const fs::path& cwd, const std::string& args) {
+  const fs::path out = cwd / ".stdout";
+  const fs::path err = cwd / ".stderr";
+  const std::string command = "cd " + quote(cwd.string()) + " && " +
+                              quote(CLVSIM_BINARY) + " " + args + " >" +
+                              quote(out.string()) + " 2>" + quote(err.string());
+  const int status = std::system(command.c_str());
+  Outcome o;
+  if (WIFEXITED(status)) {
+    o.code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    o.code = 128 + WTERMSIG(status);
+  }
+  o.out = read_file(out);
+  o.err = read_file(err);
+  fs::remove(out);
+  fs::remove(err);
+  return o;
+}
+
+class Cli : public testing::Test {
+ protected:
+  void SetUp() override { write_file(scenario_, kScenario); }
+
+  std::string scenario() const { return quote(scenario_.string()); }
+
+  TempDir dir_;
+  fs::path scenario_ = dir_.path() / "scenario.yaml";
+};
+
+TEST_F(Cli, Version) {
+  const Outcome o = run_clvsim(dir_.path(), "--version");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.out.rfind("clvsim ", 0), 0u) << o.out;
+  EXPECT_GT(o.out.size(), std::string("clvsim \n").size());
+  EXPECT_EQ(o.out.back(), '\n');
+}
+
+TEST_F(Cli, HelpDocumentsEveryCommandAndOption) {
+  const Outcome o = run_clvsim(dir_.path(), "--help");
+  EXPECT_EQ(o.code, 0) << o.err;
+  for (const char* needle :
+       {"run", "validate", "--out", "--threads", "--seed", "--replications",
+        "--set", "--quiet", "--version", "--help", "clvsim-out"}) {
+    EXPECT_NE(o.out.find(needle), std::string::npos) << needle;
+  }
+  const Outcome sub = run_clvsim(dir_.path(), "run --help");
+  EXPECT_EQ(sub.code, 0);
+  EXPECT_NE(sub.out.find("--replications"), std::string::npos);
+}
+
+TEST_F(Cli, ValidateAcceptsAGoodScenario) {
+  const Outcome o = run_clvsim(dir_.path(), "validate " + scenario());
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find(": ok (cli-determinism, 2 segments, 12 periods, "
+                       "2 strategies)"),
+            std::string::npos)
+      << o.out;
+}
+
+TEST_F(Cli, ValidateRejectsABadScenarioWithItsLocation) {
+  const fs::path bad = dir_.path() / "bad.yaml";
+  std::string text = kScenario;
+  text += "colour: blue\n";  // unknown key
+  write_file(bad, text);
+  const Outcome o = run_clvsim(dir_.path(), "validate " + quote(bad.string()));
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err.rfind(bad.string() + ":", 0), 0u) << o.err;
+  EXPECT_NE(o.err.find("colour"), std::string::npos) << o.err;
+}
+
+TEST_F(Cli, UnknownOptionIsBadInput) {
+  const Outcome o =
+      run_clvsim(dir_.path(), "run " + scenario() + " --frobnicate");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("--frobnicate"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("--help"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir_.path() / "clvsim-out"));
+
+  EXPECT_EQ(run_clvsim(dir_.path(), "").code, 2);
+  EXPECT_EQ(run_clvsim(dir_.path(), "frobnicate").code, 2);
+}
+
+TEST_F(Cli, MissingScenarioFileIsBadInputAndWritesNothing) {
+  const Outcome o = run_clvsim(dir_.path(), "run no-such-scenario.yaml");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("no-such-scenario.yaml"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir_.path() / "clvsim-out"));
+}
+
+TEST_F(Cli, BadOptionValuesAreBadInputAndWriteNothing) {
+  for (const char* option :
+       {"--replications 0", "--replications -4", "--replications 1048577",
+        "--replications many", "--threads -1", "--seed 1.5",
+        "--set no-equals-sign", "--set segments.steady.margin=7"}) {
+    const Outcome o =
+        run_clvsim(dir_.path(), "run " + scenario() + " " + option);
+    EXPECT_EQ(o.code, 2) << option << "\n" << o.err;
+    EXPECT_FALSE(o.err.empty()) << option;
+    EXPECT_FALSE(fs::exists(dir_.path() / "clvsim-out")) << option;
+  }
+}
+
+TEST_F(Cli, OutputPathUnderARegularFileIsBadInput) {
+  const Outcome o =
+      run_clvsim(dir_.path(), "run " + scenario() + " --out scenario.yaml/out");
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_EQ(read_file(scenario_), kScenario);
+}
+
+TEST_F(Cli, RunWritesTheThreeFiles) {
+  const Outcome o = run_clvsim(
+      dir_.path(), "run " + scenario() + " --replications 3 --threads 2");
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find("clvsim: scenario cli-determinism, 3 replications, "
+                       "2 segments, 2 strategies, 2 threads"),
+            std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find("wrote clvsim-out/summary.json"), std::string::npos)
+      << o.err;
+  EXPECT_NE(o.out.find("call-fickle"), std::string::npos) << o.out;
+
+  const fs::path out = dir_.path() / "clvsim-out";
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(out)) {
+    names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"periods.csv", "run.json",
+                                             "summary.json"}));
+  const auto summary = nlohmann::json::parse(read_file(out / "summary.json"));
+  EXPECT_EQ(summary["scenario"], "cli-determinism");
+  EXPECT_EQ(summary["replications"], 3);
+  EXPECT_EQ(summary["seed"], 20240601);
+  EXPECT_EQ(summary["strategies"].size(), 2u);
+  const auto run = nlohmann::json::parse(read_file(out / "run.json"));
+  EXPECT_EQ(run["threads"], 2);
+}
+
+TEST_F(Cli, QuietRunPrintsNothing) {
+  const Outcome o = run_clvsim(dir_.path(), "run " + scenario() +
+                                                " --quiet --replications 2 "
+                                                "--out quiet-out --seed 7");
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.out, "");
+  EXPECT_EQ(o.err, "");
+  const auto summary = nlohmann::json::parse(
+      read_file(dir_.path() / "quiet-out" / "summary.json"));
+  EXPECT_EQ(summary["seed"], 7);
+}
+
+TEST_F(Cli, OutputsDoNotDependOnThreadCount) {
+  std::string summary;
+  std::string periods;
+  for (int threads : {1, 2, 3}) {
+    const std::string out = "out-" + std::to_string(threads);
+    const Outcome o =
+        run_clvsim(dir_.path(), "run " + scenario() + " --quiet --out " + out +
+                                    " --threads " + std::to_string(threads));
+    ASSERT_EQ(o.code, 0) << o.err;
+    const std::string s = read_file(dir_.path() / out / "summary.json");
+    const std::string p = read_file(dir_.path() / out / "periods.csv");
+    ASSERT_FALSE(s.empty());
+    ASSERT_FALSE(p.empty());
+    if (threads == 1) {
+      summary = s;
+      periods = p;
+    } else {
+      EXPECT_EQ(s, summary)
+          << "summary.json differs with " << threads << " threads";
+      EXPECT_EQ(p, periods)
+          << "periods.csv differs with " << threads << " threads";
+    }
+  }
+  // 2 strategies x (2 segments + total) x 12 periods, plus the header.
+  EXPECT_EQ(std::count(periods.begin(), periods.end(), '\n'), 1 + 2 * 3 * 12);
+}
+
+}  // namespace
