@@ -34,7 +34,8 @@ using Histograms = std::vector<ClvHistogram>;  // [segment * strategies + strate
 
 CohortTally simulate_segment(const ModelPlan& plan, const SegmentPlan& segment,
                              std::uint32_t replication,
-                             tbb::enumerable_thread_specific<Histograms>& histograms) {
+                             tbb::enumerable_thread_specific<Histograms>& histograms,
+                             const std::atomic<bool>* cancel) {
   const StreamKey key(plan.seed, replication, segment.index);
   const CohortSchedule schedule = draw_cohort_schedule(plan, segment, key);
   const CohortTally zero(plan.strategies, plan.horizon);
@@ -42,6 +43,10 @@ CohortTally simulate_segment(const ModelPlan& plan, const SegmentPlan& segment,
   return tbb::parallel_deterministic_reduce(
       tbb::blocked_range<std::uint64_t>(0, schedule.size(), kBlockCustomers), zero,
       [&](const tbb::blocked_range<std::uint64_t>& range, CohortTally tally) {
+        // oneTBB cancels the other blocks when one throws.
+        if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+          throw RunCancelled();
+        }
         thread_local KernelScratch scratch;
         // This segment's histograms, one per strategy, are contiguous.
         ClvHistogram* mine =
@@ -58,7 +63,8 @@ CohortTally simulate_segment(const ModelPlan& plan, const SegmentPlan& segment,
       tbb::simple_partitioner());
 }
 
-Results run_in_arena(const Scenario& scenario, int threads) {
+Results run_in_arena(const Scenario& scenario, int threads,
+                     const std::atomic<bool>* cancel) {
   const auto started = std::chrono::steady_clock::now();
   const ModelPlan plan = make_model_plan(scenario);
   const int segments = static_cast<int>(plan.segments.size());
@@ -82,7 +88,8 @@ Results run_in_arena(const Scenario& scenario, int threads) {
       const std::uint32_t r = job / segments;
       const int g = static_cast<int>(job % segments);
       slots[r].resize(segments);
-      slots[r][g] = simulate_segment(plan, plan.segments[g], first + r, histograms);
+      slots[r][g] =
+          simulate_segment(plan, plan.segments[g], first + r, histograms, cancel);
     });
     for (std::uint32_t r = 0; r < count; ++r) {
       builder.add_replication(slots[r]);
@@ -117,7 +124,7 @@ Results run_simulation(const Scenario& scenario, const RunOptions& options) {
   const int threads =
       options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
   tbb::task_arena arena(threads);
-  return arena.execute([&] { return run_in_arena(scenario, threads); });
+  return arena.execute([&] { return run_in_arena(scenario, threads, options.cancel); });
 }
 
 }  // namespace clvsim

@@ -299,3 +299,26 @@ TEST_F(Cli, OutputsDoNotDependOnThreadCount) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Cli, InterruptStopsPromptlyWithExit130AndNoOutput) {
+  // A run far too long to finish: a million replications. SIGINT after a
+  // second must end it within a second or two, exit 130, and leave no file.
+  const fs::path out = dir_.path() / "out";
+  const fs::path timing = dir_.path() / "elapsed";
+  const std::string command =
+      "cd " + quote(dir_.path().string()) + " && (" + quote(CLVSIM_BINARY) +
+      " run " + scenario() + " --quiet --replications 1000000 --out out & pid=$!;" +
+      " sleep 1; start=$(date +%s%N); kill -INT $pid; wait $pid; code=$?;" +
+      " echo $(( ($(date +%s%N) - start) / 1000000 )) > " + quote(timing.string()) +
+      "; exit $code)";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const int elapsed_ms = std::stoi(read_file(timing));
+  EXPECT_LT(elapsed_ms, 2000);
+  EXPECT_TRUE(!fs::exists(out) || fs::is_empty(out));
+}
+
+}  // namespace

@@ -44,9 +44,10 @@ std::atomic<bool> g_interrupted{false};
 static_assert(std::atomic<bool>::is_always_lock_free,
               "the signal handler needs a lock-free flag");
 
-// The first signal asks for a clean stop (no outputs, exit 130). The engine
-// does not poll the flag yet, so a second signal falls back to the default
-// action and ends the process at once; atomic writes keep DIR consistent.
+// The first signal asks for a clean stop: the engine polls the flag between
+// blocks of customers and stops within milliseconds; no outputs, exit 130.
+// A second signal falls back to the default action and ends the process at
+// once; atomic writes keep DIR consistent either way.
 extern "C" void on_interrupt(int sig) {
   if (g_interrupted.exchange(true)) {
     std::signal(sig, SIG_DFL);
@@ -191,7 +192,12 @@ int run_command(const RunArgs& args) {
 
   clvsim::RunOptions options;
   options.threads = threads;
-  clvsim::Results results = clvsim::run_simulation(scenario, options);
+  options.cancel = &g_interrupted;
+  clvsim::Results results;
+  try {
+    results = clvsim::run_simulation(scenario, options);
+  } catch (const clvsim::RunCancelled&) {
+  }
   if (g_interrupted.load()) {
     std::cerr << "clvsim: interrupted; no outputs written" << std::endl;
     return kExitInterrupted;

@@ -7,6 +7,9 @@
 // replications are reduced in replication order.
 #pragma once
 
+#include <atomic>
+#include <stdexcept>
+
 #include "clvsim/results.hpp"
 #include "clvsim/scenario.hpp"
 
@@ -14,6 +17,15 @@ namespace clvsim {
 
 struct RunOptions {
   int threads = 0;  // 0 = all hardware threads
+  // Polled between blocks of customers (a few milliseconds apart): once it
+  // reads true, run_simulation stops and throws RunCancelled. May be set
+  // from a signal handler.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+class RunCancelled : public std::runtime_error {
+ public:
+  RunCancelled() : std::runtime_error("run cancelled") {}
 };
 
 Results run_simulation(const Scenario& scenario, const RunOptions& options = {});
