@@ -32,7 +32,7 @@ CustomerDraws draw_customer(const SegmentPlan& segment, const StreamKey& key,
 // exactly as the model says, while one draw per customer serves every
 // strategy and every period (a treatment that lowers q can only lengthen
 // the same customer's life: common random numbers at their best).
-constexpr int kPeriodChunk = 8;
+constexpr int kPeriodChunk = 8;  // measured against 4 and 16 in bench/
 
 inline double hazard_of(double q) { return q >= 1.0 ? INFINITY : -std::log1p(-q); }
 
@@ -45,12 +45,13 @@ void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
   const int strategies = plan.strategies;
   const int top_level = static_cast<int>(plan.level_churn.size()) - 1;
   const double* discount = plan.discount.data();
+  const double* discount_before = plan.discount_before.data();
   const double* level_churn = plan.level_churn.data();
   const double* level_revenue = plan.level_revenue.data();
   double* revenue_factor = scratch.revenue_factor.data();
   double* ladder_u = scratch.ladder_u.data();
-  StreamKey::Block* blocks = scratch.blocks.data();
   const auto& starts = schedule.first_index;
+  StreamKey::Block chunk[kPeriodChunk];
 
   // Period in which customer `first` is acquired; advanced as we go.
   int start = static_cast<int>(
@@ -64,8 +65,9 @@ void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
     const CustomerDraws draws = segment.beta
                                     ? draw_customer<4>(segment, key, customer)
                                     : draw_customer<1>(segment, key, customer);
-    int blocks_until = start;  // Philox blocks exist for [start, blocks_until)
     int drawn_until = start;   // period draws exist for [start, drawn_until)
+    int blocks_until = start;  // Philox blocks exist for [start, blocks_until)
+    int chunk_first = start;   // period of chunk's first block
 
     for (int s = 0; s < strategies; ++s) {
       const TreatmentEffect& effect = segment.effect_of_strategy[s];
@@ -74,42 +76,38 @@ void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
       int hazard_level = -1;
       double hazard = 0.0;
       double clock = draws.clock;
-      double clv = 0.0;
+      double discounted_revenue = 0.0;
+      int end = horizon;  // one past the last active period
       for (int t = start; t < horizon; ++t) {
         if constexpr (kNoise || kLadder) {
           if (t == drawn_until) {
             if (t == blocks_until) {
-              // Periods' blocks are independent: computing a chunk together
-              // lets their Philox rounds overlap in vector registers. The
-              // few blocks past a customer's churn are the price.
-              const int end = std::min(t + kPeriodChunk, horizon);
-              for (int u = t; u < end; ++u) {
-                blocks[u] = key.block(customer, u, Purpose::kPeriod, 0);
+              // A chunk of periods' blocks at once: they are independent, so
+              // their Philox rounds overlap instead of waiting out each
+              // block's 10-round latency. Blocks past the customer's churn
+              // are the price; the next strategy may use them.
+              blocks_until = std::min(t + kPeriodChunk, horizon);
+              for (int u = t; u < blocks_until; ++u) {
+                chunk[u - t] = key.block(customer, u, Purpose::kPeriod, 0);
               }
-              blocks_until = end;
+              chunk_first = t;
             }
-            const StreamKey::Block& b = blocks[t];
+            const int j = t - chunk_first;
             if constexpr (kNoise) {
               WordEngine extra(key, customer, t, Purpose::kPeriodExtra);
               const std::uint64_t normal_word =
-                  b.v[0] | (static_cast<std::uint64_t>(b.v[1]) << 32);
+                  chunk[j].v[0] | (static_cast<std::uint64_t>(chunk[j].v[1]) << 32);
               revenue_factor[t] =
-                  (*segment.noise)(normal_word, b.v[2], extra) * segment.noise_scale;
+                  (*segment.noise)(normal_word, chunk[j].v[2], extra) * segment.noise_scale;
             }
-            if constexpr (kLadder) ladder_u[t] = uniform_open(b.v[3]);
+            if constexpr (kLadder) ladder_u[t] = uniform_open(chunk[j].v[3]);
             ++drawn_until;
           }
         }
         double revenue = draws.mu * effect.revenue * level_revenue[level];
         if constexpr (kNoise) revenue *= revenue_factor[t];
-        const double profit =
-            revenue * segment.margin - segment.cost_to_serve - effect.cost;
-        double* cell = row + t * kTallyFields;
-        cell[kActive] += 1.0;
-        cell[kRevenue] += revenue;
-        cell[kProfit] += profit;
-        cell[kTreatmentCost] += effect.cost;
-        clv += discount[t] * profit;
+        row[t * kTallyFields + kRevenue] += revenue;
+        discounted_revenue += discount[t] * revenue;
 
         if (level != hazard_level) {
           hazard = hazard_of(
@@ -117,8 +115,10 @@ void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
           hazard_level = level;
         }
         clock -= hazard;
-        if (clock <= 0.0) break;  // churns at the end of period t
-
+        if (clock <= 0.0) {  // churns at the end of period t
+          end = t + 1;
+          break;
+        }
         if constexpr (kLadder) {
           const double u = ladder_u[t];
           if (u < effect.up) {
@@ -128,7 +128,15 @@ void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
           }
         }
       }
-      if (cohort == kInitialCohort) histograms[s].add(clv);
+      // Active in [start, end): a step up and a step down, summed into
+      // per-period counts by finish_tally().
+      row[start * kTallyFields + kActive] += 1.0;
+      if (end < horizon) row[end * kTallyFields + kActive] -= 1.0;
+      if (cohort == kInitialCohort) {
+        const double fixed_cost = segment.cost_to_serve + effect.cost;
+        histograms[s].add(discounted_revenue * segment.margin -
+                          fixed_cost * (discount_before[end] - discount_before[start]));
+      }
     }
   }
 }
@@ -160,6 +168,25 @@ CohortSchedule draw_cohort_schedule(const ModelPlan& plan,
   return schedule;
 }
 
+void finish_tally(const ModelPlan& plan, const SegmentPlan& segment,
+                  CohortTally& tally) {
+  for (int s = 0; s < plan.strategies; ++s) {
+    const double cost = segment.effect_of_strategy[s].cost;
+    for (int c = 0; c < kCohorts; ++c) {
+      double* row = tally.row(s, c);
+      double active = 0.0;  // whole numbers: the running sum is exact
+      for (int t = 0; t < plan.horizon; ++t) {
+        double* cell = row + t * kTallyFields;
+        active += cell[kActive];
+        cell[kActive] = active;
+        cell[kTreatmentCost] = cost * active;
+        cell[kProfit] =
+            cell[kRevenue] * segment.margin - (segment.cost_to_serve + cost) * active;
+      }
+    }
+  }
+}
+
 void simulate_customers(const ModelPlan& plan, const SegmentPlan& segment,
                         const StreamKey& key, const CohortSchedule& schedule,
                         std::uint64_t first, std::uint64_t last,
@@ -167,7 +194,7 @@ void simulate_customers(const ModelPlan& plan, const SegmentPlan& segment,
                         KernelScratch& scratch) {
   scratch.revenue_factor.resize(plan.horizon);
   scratch.ladder_u.resize(plan.horizon);
-  scratch.blocks.resize(plan.horizon);
+
   const bool noise = segment.noise.has_value();
   const bool ladder = plan.ladder_moves;
   if (noise && ladder) {

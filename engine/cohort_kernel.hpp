@@ -36,15 +36,24 @@ CohortSchedule draw_cohort_schedule(const ModelPlan& plan,
 struct KernelScratch {
   std::vector<double> revenue_factor;  // [t] noise draw / shape, or 1
   std::vector<double> ladder_u;        // [t] uniform for the ladder move
-  std::vector<StreamKey::Block> blocks;  // [t] the period's Philox words
 };
 
 // Simulates customers [first, last) and adds to `tally` and to
-// `histograms[strategy]` (initial-cohort CLV only).
+// `histograms[strategy]` (initial-cohort CLV only). The tally holds raw
+// sums until finish_tally(): revenue per period, and active counts as
+// +1 where a customer starts and -1 where it has left.
 void simulate_customers(const ModelPlan& plan, const SegmentPlan& segment,
                         const StreamKey& key, const CohortSchedule& schedule,
                         std::uint64_t first, std::uint64_t last,
                         CohortTally& tally, ClvHistogram* histograms,
                         KernelScratch& scratch);
+
+// Turns the raw sums of a whole cohort (all blocks added) into per-period
+// active counts, profit and treatment cost. Profit is linear in revenue and
+// active customers because a strategy gives a segment one treatment for
+// life; a strategy whose treatment varies over a customer's life would tally
+// its cost per period instead.
+void finish_tally(const ModelPlan& plan, const SegmentPlan& segment,
+                  CohortTally& tally);
 
 }  // namespace clvsim

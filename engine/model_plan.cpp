@@ -15,6 +15,10 @@ ModelPlan make_model_plan(const Scenario& scenario) {
     // rounding accumulated over earlier periods.
     plan.discount[t] = std::pow(1.0 + scenario.discount_rate, -t);
   }
+  plan.discount_before.assign(scenario.horizon + 1, 0.0);
+  for (int t = 0; t < scenario.horizon; ++t) {
+    plan.discount_before[t + 1] = plan.discount_before[t] + plan.discount[t];
+  }
   const RelationshipLadder& ladder = scenario.relationship;
   plan.level_churn = ladder.churn;
   plan.level_revenue = ladder.revenue;

@@ -43,7 +43,8 @@ struct ModelPlan {
   std::uint64_t seed = 0;
   int horizon = 0;
   int strategies = 0;
-  std::vector<double> discount;  // [t] = (1 + d)^-t
+  std::vector<double> discount;         // [t] = (1 + d)^-t
+  std::vector<double> discount_before;  // [t] = sum of discount[u] for u < t
   std::vector<double> level_churn;
   std::vector<double> level_revenue;
   int start_level = 0;

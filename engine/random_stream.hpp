@@ -47,10 +47,13 @@ class StreamKey {
 
   Block block(std::uint32_t customer, std::uint32_t period, Purpose purpose,
               std::uint32_t draw) const {
-    Block ctr = {{customer, period, replication_,
-                  segment_bits_ | (static_cast<std::uint32_t>(purpose) << 16) |
-                      draw}};
+    Block ctr = {{customer, period, replication_, word3(purpose, draw)}};
     return Philox()(ctr, key_);
+  }
+
+ private:
+  std::uint32_t word3(Purpose purpose, std::uint32_t draw) const {
+    return segment_bits_ | (static_cast<std::uint32_t>(purpose) << 16) | draw;
   }
 
  private:

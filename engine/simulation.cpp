@@ -40,7 +40,7 @@ CohortTally simulate_segment(const ModelPlan& plan, const SegmentPlan& segment,
   const CohortSchedule schedule = draw_cohort_schedule(plan, segment, key);
   const CohortTally zero(plan.strategies, plan.horizon);
   if (schedule.size() == 0) return zero;
-  return tbb::parallel_deterministic_reduce(
+  CohortTally tally = tbb::parallel_deterministic_reduce(
       tbb::blocked_range<std::uint64_t>(0, schedule.size(), kBlockCustomers), zero,
       [&](const tbb::blocked_range<std::uint64_t>& range, CohortTally tally) {
         // oneTBB cancels the other blocks when one throws.
@@ -61,6 +61,8 @@ CohortTally simulate_segment(const ModelPlan& plan, const SegmentPlan& segment,
         return left;
       },
       tbb::simple_partitioner());
+  finish_tally(plan, segment, tally);
+  return tally;
 }
 
 Results run_in_arena(const Scenario& scenario, int threads,
