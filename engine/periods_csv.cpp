@@ -10,6 +10,7 @@
 #include <string>
 
 #include "clvsim/outputs.hpp"
+#include "number_text.hpp"
 
 namespace clvsim {
 namespace {
@@ -32,10 +33,7 @@ void append_field(std::string& out, const std::string& text) {
 // An unknown value (NaN se with one replication, retention at t = 0) is an
 // empty field, which every CSV reader maps to missing.
 void append_number(std::string& out, double x) {
-  if (!std::isfinite(x)) return;
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
-  if (ec == std::errc()) out.append(buf, end);
+  if (std::isfinite(x)) out += shortest_text(x);
 }
 
 void append_estimate(std::string& out, const Estimate& e) {

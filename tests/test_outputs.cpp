@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -383,16 +384,43 @@ TEST(AtomicFile, FailedWriteKeepsTheOldFileAndNoTemporary) {
   EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"out.txt"});
 }
 
-TEST(AtomicFile, FailsInAReadOnlyDirectoryAndKeepsTheOldFile) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
-  TempDir dir;
-  const fs::path file = dir.path() / "out.txt";
+// True when writing into a directory without write permission fails and
+// leaves the old file alone with no temporary file behind.
+bool read_only_directory_write_fails_cleanly(const fs::path& dir) {
+  const fs::path file = dir / "out.txt";
   write_file_atomically(file, "old");
-  fs::permissions(dir.path(), fs::perms::owner_write, fs::perm_options::remove);
-  EXPECT_THROW(write_file_atomically(file, "new"), std::runtime_error);
-  fs::permissions(dir.path(), fs::perms::owner_write, fs::perm_options::add);
-  EXPECT_EQ(read_file(file), "old");
-  EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"out.txt"});
+  fs::permissions(dir, fs::perms::owner_write, fs::perm_options::remove);
+  bool threw = false;
+  try {
+    write_file_atomically(file, "new");
+  } catch (const std::runtime_error&) {
+    threw = true;
+  }
+  fs::permissions(dir, fs::perms::owner_write, fs::perm_options::add);
+  return threw && read_file(file) == "old" &&
+         list_dir(dir) == std::vector<std::string>{"out.txt"};
+}
+
+TEST(AtomicFile, FailsInAReadOnlyDirectoryAndKeepsTheOldFile) {
+  TempDir dir;
+  if (::geteuid() != 0) {
+    EXPECT_TRUE(read_only_directory_write_fails_cleanly(dir.path()));
+    return;
+  }
+  // Root ignores directory permissions: check as an unprivileged user in a
+  // child process.
+  constexpr uid_t kNobody = 65534;
+  ASSERT_EQ(::chown(dir.path().c_str(), kNobody, kNobody), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const bool ok = ::setgid(kNobody) == 0 && ::setuid(kNobody) == 0 &&
+                    read_only_directory_write_fails_cleanly(dir.path());
+    ::_exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 TEST(RunOutputs, WritesTheThreeFilesIntoANewDirectory) {
