@@ -52,6 +52,8 @@ void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
   double* ladder_u = scratch.ladder_u.data();
   const auto& starts = schedule.first_index;
   StreamKey::Block chunk[kPeriodChunk];
+  double fast_gamma[kPeriodChunk];
+  bool fast_ok[kPeriodChunk];
 
   // Period in which customer `first` is acquired; advanced as we go.
   int start = static_cast<int>(
@@ -82,23 +84,32 @@ void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
         if constexpr (kNoise || kLadder) {
           if (t == drawn_until) {
             if (t == blocks_until) {
-              // A chunk of periods' blocks at once: they are independent, so
-              // their Philox rounds overlap instead of waiting out each
-              // block's 10-round latency. Blocks past the customer's churn
-              // are the price; the next strategy may use them.
+              // A chunk of periods at once: their blocks are independent, so
+              // Philox rounds overlap instead of waiting out each block's
+              // 10-round latency, and the gamma fast path runs as vector
+              // code. Work past the customer's churn is the price; the
+              // next strategy may use it.
               blocks_until = std::min(t + kPeriodChunk, horizon);
-              for (int u = t; u < blocks_until; ++u) {
-                chunk[u - t] = key.block(customer, u, Purpose::kPeriod, 0);
+              const int n = blocks_until - t;
+              for (int j = 0; j < n; ++j) {
+                chunk[j] = key.block(customer, t + j, Purpose::kPeriod, 0);
+              }
+              if constexpr (kNoise) {
+                for (int j = 0; j < n; ++j) {
+                  fast_ok[j] = segment.noise->try_fast(chunk[j].v[0], chunk[j].v[1],
+                                                       chunk[j].v[2], &fast_gamma[j]);
+                }
               }
               chunk_first = t;
             }
             const int j = t - chunk_first;
             if constexpr (kNoise) {
               WordEngine extra(key, customer, t, Purpose::kPeriodExtra);
-              const std::uint64_t normal_word =
-                  chunk[j].v[0] | (static_cast<std::uint64_t>(chunk[j].v[1]) << 32);
-              revenue_factor[t] =
-                  (*segment.noise)(normal_word, chunk[j].v[2], extra) * segment.noise_scale;
+              double g = fast_gamma[j];
+              if (!fast_ok[j]) {
+                g = segment.noise->finish(chunk[j].v[0], chunk[j].v[1], chunk[j].v[2], extra);
+              }
+              revenue_factor[t] = segment.noise->boost(g, extra) * segment.noise_scale;
             }
             if constexpr (kLadder) ladder_u[t] = uniform_open(chunk[j].v[3]);
             ++drawn_until;

@@ -1,8 +1,7 @@
 // Samplers for the model's distributions, chosen by measurement
 // (bench/bench_samplers.cpp; figures in the README).
 //
-// - Normal: Boost.Random's ziggurat, fed one 64-bit word per draw in its
-//   fast path. Boost is fast here, so it stays.
+// - Normal: a ziggurat whose fast path vectorises (normal_ziggurat.hpp).
 // - Gamma: Marsaglia & Tsang (2000) on that normal. Boost's
 //   gamma_distribution costs ~10x more per draw, and one gamma draw per
 //   active customer-period is the engine's hot spot.
@@ -14,94 +13,124 @@
 // procedure with fresh words, never a different method.
 #pragma once
 
-#include <boost/random/normal_distribution.hpp>
 #include <cmath>
 #include <cstdint>
 
+#include "normal_ziggurat.hpp"
 #include "random_stream.hpp"
 
 namespace clvsim {
 
-// Gamma(shape, 1).
+// Gamma(shape, 1) by Marsaglia & Tsang (2000).
+//
+// An attempt takes three 32-bit words: the normal's value and layer (see
+// normal_ziggurat.hpp) and the acceptance uniform. try_fast() is the common
+// case (ziggurat fast path and Marsaglia-Tsang squeeze: ~90% of draws at
+// shape 2) as straight-line code that vectorises over a chunk of periods;
+// finish() takes the same words through the full exact procedure, drawing
+// anything more from `extra`. A draw is therefore the same number whichever
+// path computes it.
 class GammaSampler {
  public:
   explicit GammaSampler(double shape);
 
   double shape() const { return shape_; }
 
+  // True when draws need the shape < 1 boost: Gamma(shape + 1) * U^(1/shape).
+  bool boosted() const { return boosted_; }
+
+  // Marsaglia-Tsang for shape >= 1 (or shape + 1 when boosted), first
+  // attempt only: true, with *g set, when the ziggurat's fast path and the
+  // squeeze settle it.
+  bool try_fast(std::uint32_t value_word, std::uint32_t layer_word,
+                std::uint32_t uniform_word, double* g) const {
+    double x;
+    const bool normal_ok = ziggurat_fast(*tables_, value_word, layer_word, &x);
+    const double v = 1.0 + c_ * x;
+    const double v3 = v * v * v;
+    const double x2 = x * x;
+    *g = d_ * v3;
+    return normal_ok & (v > 0.0) &
+           (uniform_open(uniform_word) < 1.0 - 0.0331 * x2 * x2);
+  }
+
+  // The same attempt and any further ones through the exact procedure.
+  template <class Engine>
+  double finish(std::uint32_t value_word, std::uint32_t layer_word,
+                std::uint32_t uniform_word, Engine& extra) const {
+    double x;
+    if (!ziggurat_fast(*tables_, value_word, layer_word, &x)) {
+      x = ziggurat_slow(*tables_, value_word, layer_word, extra);
+    }
+    double u = uniform_open(uniform_word);
+    for (;;) {
+      const double v = 1.0 + c_ * x;
+      if (v > 0.0) {
+        const double v3 = v * v * v;
+        const double x2 = x * x;
+        if (u < 1.0 - 0.0331 * x2 * x2 ||
+            std::log(u) < 0.5 * x2 + d_ * (1.0 - v3 + std::log(v3))) {
+          return d_ * v3;
+        }
+        u = next_uniform(extra);
+      }
+      x = ziggurat_normal(*tables_, extra);
+    }
+  }
+
+  // Applies the shape < 1 boost to a draw of try_fast()/finish().
+  template <class Engine>
+  double boost(double g, Engine& extra) const {
+    return boosted_ ? g * std::pow(next_uniform(extra), inv_shape_) : g;
+  }
+
+  // A draw from three words, then `extra`.
+  template <class Engine>
+  double operator()(std::uint32_t value_word, std::uint32_t layer_word,
+                    std::uint32_t uniform_word, Engine& extra) const {
+    double g;
+    if (!try_fast(value_word, layer_word, uniform_word, &g)) {
+      g = finish(value_word, layer_word, uniform_word, extra);
+    }
+    return boost(g, extra);
+  }
+
   // A draw from `engine` only.
   template <class Engine>
   double operator()(Engine& engine) const {
-    const double g = marsaglia_tsang(engine, next_uniform(engine));
-    return boosted_ ? g * std::pow(next_uniform(engine), inv_shape_) : g;
-  }
-
-  // The hot path: the first attempt takes its normal from `normal_word` and
-  // its acceptance uniform from `uniform_word`; anything more (ziggurat
-  // tails, rejections, the shape < 1 boost) comes from `extra`.
-  template <class Engine>
-  double operator()(std::uint64_t normal_word, std::uint32_t uniform_word,
-                    Engine& extra) const {
-    PrimedEngine<Engine> primed{normal_word, &extra};
-    const double g = marsaglia_tsang(primed, uniform_open(uniform_word));
-    return boosted_ ? g * std::pow(next_uniform(extra), inv_shape_) : g;
+    const std::uint64_t normal = engine();
+    const auto uniform = static_cast<std::uint32_t>(engine() >> 32);
+    return (*this)(static_cast<std::uint32_t>(normal),
+                   static_cast<std::uint32_t>(normal >> 32), uniform, engine);
   }
 
   // log of a draw, finite even when the draw would underflow (shape << 1).
   template <class Engine>
   double log_draw(Engine& engine) const {
-    const double g = marsaglia_tsang(engine, next_uniform(engine));
-    return boosted_ ? std::log(g) + std::log(next_uniform(engine)) * inv_shape_
-                    : std::log(g);
+    const std::uint64_t normal = engine();
+    const auto uniform = static_cast<std::uint32_t>(engine() >> 32);
+    double g;
+    if (!try_fast(static_cast<std::uint32_t>(normal),
+                  static_cast<std::uint32_t>(normal >> 32), uniform, &g)) {
+      g = finish(static_cast<std::uint32_t>(normal),
+                 static_cast<std::uint32_t>(normal >> 32), uniform, engine);
+    }
+    if (!boosted_) return std::log(g);
+    return std::log(g) + std::log(next_uniform(engine)) * inv_shape_;
   }
 
  private:
-  // Serves one given word, then defers to another engine.
-  template <class Engine>
-  struct PrimedEngine {
-    using result_type = std::uint64_t;
-    static constexpr result_type min() { return 0; }
-    static constexpr result_type max() { return ~result_type{0}; }
-    result_type first;
-    Engine* rest;
-    bool used = false;
-    result_type operator()() {
-      if (!used) {
-        used = true;
-        return first;
-      }
-      return (*rest)();
-    }
-  };
-
   template <class Engine>
   static double next_uniform(Engine& engine) {
     return uniform_open(static_cast<std::uint64_t>(engine()));
   }
 
-  // Marsaglia & Tsang for shape >= 1 (d = shape - 1/3, c = 1/sqrt(9d)); the
-  // first attempt uses `u`, later attempts draw their own.
-  template <class Engine>
-  double marsaglia_tsang(Engine& engine, double u) const {
-    for (;;) {
-      double x, v;
-      do {
-        x = boost::random::detail::unit_normal_distribution<double>()(engine);
-        v = 1.0 + c_ * x;
-      } while (v <= 0.0);
-      v = v * v * v;
-      const double x2 = x * x;
-      if (u < 1.0 - 0.0331 * x2 * x2) return d_ * v;
-      if (std::log(u) < 0.5 * x2 + d_ * (1.0 - v + std::log(v))) return d_ * v;
-      u = next_uniform(engine);
-    }
-  }
-
+  const ZigguratTables* tables_;
   double shape_;
-  bool boosted_;      // shape < 1: draw Gamma(shape + 1) * U^(1/shape)
+  bool boosted_;  // shape < 1: draw Gamma(shape + 1) * U^(1/shape)
   double inv_shape_;
-  double d_;
-  double c_;
+  double d_;      // Marsaglia-Tsang d = a - 1/3 for a = shape (or shape + 1)
+  double c_;      // 1 / sqrt(9 d)
 };
 
 // Beta(alpha, beta) as X / (X + Y) with X ~ Gamma(alpha), Y ~ Gamma(beta).

@@ -66,7 +66,7 @@ TEST_P(GammaShapes, HotPathMatchesGammaDistribution) {
   for (std::uint32_t c = 0; c < kDraws; ++c) {
     const StreamKey::Block b = key.block(c, 7, Purpose::kPeriod, 0);
     WordEngine extra(key, c, 7, Purpose::kPeriodExtra);
-    x.push_back(gamma(b.v[0] | (std::uint64_t{b.v[1]} << 32), b.v[2], extra));
+    x.push_back(gamma(b.v[0], b.v[1], b.v[2], extra));
   }
   expect_moments(x, k, k, 3 * k * (k + 2));
   EXPECT_LT(ks_distance(x, boost::math::gamma_distribution<double>(k)), ks_critical(x.size()));
@@ -97,7 +97,39 @@ TEST_P(GammaShapes, LogDrawIsLogOfADraw) {
             ks_critical(x.size()));
 }
 
+TEST_P(GammaShapes, FastPathAgreesWithTheFullProcedure) {
+  const GammaSampler gamma(GetParam());
+  const StreamKey key(4, 0, 0);
+  int fast = 0;
+  for (std::uint32_t c = 0; c < 20000; ++c) {
+    const StreamKey::Block b = key.block(c, 0, Purpose::kPeriod, 0);
+    WordEngine extra(key, c, 0, Purpose::kPeriodExtra);
+    double g;
+    if (gamma.try_fast(b.v[0], b.v[1], b.v[2], &g)) {
+      ++fast;
+      ASSERT_EQ(g, gamma.finish(b.v[0], b.v[1], b.v[2], extra));
+    }
+  }
+  EXPECT_GT(fast, 20000 * 0.8);  // the fast path is the common case
+}
+
 INSTANTIATE_TEST_SUITE_P(Shapes, GammaShapes, ::testing::Values(0.05, 0.4, 1.0, 2.0, 4.0, 30.0));
+
+TEST(Normal, ZigguratMatchesNormalDistribution) {
+  const ZigguratTables& z = ZigguratTables::get();
+  const StreamKey key(31, 0, 0);
+  std::vector<double> x;
+  for (std::uint32_t c = 0; c < kDraws; ++c) {
+    WordEngine engine(key, c, 0, Purpose::kSetup);
+    x.push_back(ziggurat_normal(z, engine));
+  }
+  expect_moments(x, 0.0, 1.0, 3.0);
+  EXPECT_LT(ks_distance(x, boost::math::normal_distribution<double>()), ks_critical(x.size()));
+  // The tails beyond r = 3.44 are reached and have the right mass.
+  const auto tail = std::count_if(x.begin(), x.end(), [](double v) { return std::fabs(v) > 3.5; });
+  const double p = 2 * boost::math::cdf(boost::math::complement(boost::math::normal_distribution<double>(), 3.5));
+  EXPECT_NEAR(tail, p * kDraws, 4.5 * std::sqrt(p * kDraws));
+}
 
 TEST(Beta, MatchesBetaDistributionForFaderHardieFits) {
   for (auto [a, b] : {std::pair{0.668, 3.806}, std::pair{0.704, 1.182},
