@@ -8,7 +8,7 @@ namespace {
 
 // Strategy-independent draws made once, when a customer is acquired.
 struct CustomerDraws {
-  double clock;  // Exp(1): the customer churns once accumulated hazard passes it
+  double lifeline;  // U(0,1): the customer churns once its survival falls to it
   double theta;  // churn propensity
   double mu;     // personal mean revenue
 };
@@ -18,7 +18,7 @@ CustomerDraws draw_customer(const SegmentPlan& segment, const StreamKey& key,
                             std::uint32_t customer) {
   BatchedWordEngine<kBatch> setup(key, customer, 0, Purpose::kSetup);
   CustomerDraws d;
-  d.clock = -std::log(uniform_open(setup()));
+  d.lifeline = uniform_open(setup());
   d.theta = segment.beta ? (*segment.beta)(setup) : segment.churn_p;
   d.mu = segment.heterogeneity
              ? (*segment.heterogeneity)(setup) * segment.heterogeneity_scale
@@ -26,15 +26,16 @@ CustomerDraws draw_customer(const SegmentPlan& segment, const StreamKey& key,
   return d;
 }
 
-// Churn as a clock: with hazard h = -log(1 - q) per period, a customer whose
-// Exp(1) clock has not run out by the start of period t survives it with
-// probability exp(-h) = 1 - q, so each period's churn is Bernoulli(q)
-// exactly as the model says, while one draw per customer serves every
-// strategy and every period (a treatment that lowers q can only lengthen
-// the same customer's life: common random numbers at their best).
-constexpr int kPeriodChunk = 8;  // measured against 4 and 16 in bench/
+// Churn by one uniform per customer, its "lifeline" U: a customer whose
+// survival so far, S(t) = prod_{s <= t} (1 - q_s), falls to U or below
+// churns at the end of period t. Given survival to period t (U < S(t-1)),
+// that happens with probability (S(t-1) - S(t)) / S(t-1) = q_t, exactly as
+// the model says, for any sequence of q_t (ladder moves, treatments). One
+// draw serves every strategy and every period, and a treatment that lowers
+// q can only lengthen the same customer's life: common random numbers at
+// their best. No logarithm is needed anywhere.
 
-inline double hazard_of(double q) { return q >= 1.0 ? INFINITY : -std::log1p(-q); }
+constexpr int kPeriodChunk = 8;  // periods whose random words are made together
 
 template <bool kNoise, bool kLadder>
 void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
@@ -75,9 +76,9 @@ void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
       const TreatmentEffect& effect = segment.effect_of_strategy[s];
       double* row = tally.row(s, cohort);
       int level = plan.start_level;
-      int hazard_level = -1;
-      double hazard = 0.0;
-      double clock = draws.clock;
+      int stay_level = -1;
+      double stay = 1.0;       // 1 - q at the current level
+      double survival = 1.0;   // S(t)
       double discounted_revenue = 0.0;
       int end = horizon;  // one past the last active period
       for (int t = start; t < horizon; ++t) {
@@ -120,13 +121,12 @@ void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
         row[t * kTallyFields + kRevenue] += revenue;
         discounted_revenue += discount[t] * revenue;
 
-        if (level != hazard_level) {
-          hazard = hazard_of(
-              std::min(1.0, draws.theta * level_churn[level] * effect.churn));
-          hazard_level = level;
+        if (level != stay_level) {
+          stay = 1.0 - std::min(1.0, draws.theta * level_churn[level] * effect.churn);
+          stay_level = level;
         }
-        clock -= hazard;
-        if (clock <= 0.0) {  // churns at the end of period t
+        survival *= stay;
+        if (survival <= draws.lifeline) {  // churns at the end of period t
           end = t + 1;
           break;
         }

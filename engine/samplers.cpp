@@ -1,5 +1,7 @@
 #include "samplers.hpp"
 
+#include <algorithm>
+
 #include <boost/random/poisson_distribution.hpp>
 
 namespace clvsim {
@@ -15,7 +17,12 @@ GammaSampler::GammaSampler(double shape)
 }
 
 BetaSampler::BetaSampler(double alpha, double beta)
-    : alpha_(alpha), beta_(beta), log_space_(alpha < 1.0 || beta < 1.0) {}
+    : alpha_(alpha),
+      beta_(beta),
+      // Below this shape U^(1/shape) can underflow (U >= 2^-52, and
+      // 2^(-52/0.06) is still a normal double); above it the direct ratio
+      // is cheaper than logs.
+      log_space_(std::min(alpha, beta) < 0.06) {}
 
 std::uint64_t poisson_count(double mean, WordEngine& engine) {
   if (mean <= 0.0) return 0;
