@@ -14,16 +14,19 @@
 #include <boost/random/beta_distribution.hpp>
 #include <boost/random/gamma_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
+
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <vector>
 
 #include "clv_histogram.hpp"
-#include "clvsim/scenario.hpp"
 #include "cohort_kernel.hpp"
 #include "cohort_tally.hpp"
 #include "model_plan.hpp"
+#include "normal_ziggurat.hpp"
 #include "random_stream.hpp"
+#include "reference_scenario.hpp"
 #include "samplers.hpp"
 
 namespace {
@@ -34,7 +37,8 @@ using clvsim::WordEngine;
 
 constexpr std::uint64_t kSeed = 20120806;
 constexpr double kShape = 2.0;                    // gamma shape of the noise
-constexpr double kAlpha = 0.668, kBeta = 3.806;   // sBG churn, Fader & Hardie
+constexpr double kAlpha = clvsim::bench::kSbgAlpha;  // sBG churn, Fader & Hardie
+constexpr double kBeta = clvsim::bench::kSbgBeta;
 
 // xoshiro256++ (Blackman & Vigna): about the fastest good 64-bit engine, so
 // the Boost lines measure the distribution, not the generator.
@@ -108,7 +112,6 @@ void BM_PhiloxBlock_Batch(benchmark::State& state) {
 BENCHMARK_TEMPLATE(BM_PhiloxBlock_Batch, 4);
 BENCHMARK_TEMPLATE(BM_PhiloxBlock_Batch, 8);
 BENCHMARK_TEMPLATE(BM_PhiloxBlock_Batch, 16);
-BENCHMARK_TEMPLATE(BM_PhiloxBlock_Batch, 64);
 
 // ---- Normal ----------------------------------------------------------------
 
@@ -133,6 +136,22 @@ void BM_BoostNormal_WordEngine(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 1024);
 }
 BENCHMARK(BM_BoostNormal_WordEngine);
+
+// The engine's own ziggurat (value and layer from separate 32-bit words), on
+// the same keyed streams as the line above.
+void BM_OurNormal_WordEngine(benchmark::State& state) {
+  const StreamKey key(kSeed, 0, 0);
+  const clvsim::ZigguratTables& tables = clvsim::ZigguratTables::get();
+  std::uint32_t customer = 0;
+  for (auto _ : state) {
+    WordEngine engine(key, customer++, 0, Purpose::kSetup);
+    for (int i = 0; i < 1024; ++i) {
+      benchmark::DoNotOptimize(clvsim::ziggurat_normal(tables, engine));
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * 1024);
+}
+BENCHMARK(BM_OurNormal_WordEngine);
 
 // ---- Gamma(2): one draw per active customer-period (revenue noise) ---------
 
@@ -167,8 +186,8 @@ void BM_OurGamma2_General_WordEngine(benchmark::State& state) {
 BENCHMARK(BM_OurGamma2_General_WordEngine);
 
 // Ours, the kernel's hot path: one Philox block per customer-period gives
-// the normal's and the acceptance uniform's words; rare extra words come
-// from a lazily started kPeriodExtra stream. Philox cost included.
+// the normal's value and layer words and the acceptance uniform; rare extra
+// words come from a lazily started kPeriodExtra stream. Philox included.
 void BM_OurGamma2_HotPath_Philox(benchmark::State& state) {
   const StreamKey key(kSeed, 0, 0);
   const clvsim::GammaSampler gamma(kShape);
@@ -176,13 +195,40 @@ void BM_OurGamma2_HotPath_Philox(benchmark::State& state) {
   for (auto _ : state) {
     const StreamKey::Block b = key.block(customer, 3, Purpose::kPeriod, 0);
     WordEngine extra(key, customer, 3, Purpose::kPeriodExtra);
-    const std::uint64_t normal_word = b.v[0] | (std::uint64_t{b.v[1]} << 32);
-    benchmark::DoNotOptimize(gamma(normal_word, b.v[2], extra));
+    benchmark::DoNotOptimize(gamma(b.v[0], b.v[1], b.v[2], extra));
     ++customer;
   }
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_OurGamma2_HotPath_Philox);
+
+// As the kernel does it for 8 periods of a customer at once: the 8 blocks,
+// the straight-line first attempt (try_fast) over all 8, which vectorises,
+// then the exact procedure for the ~10% it did not settle.
+void BM_OurGamma2_Chunk8_Philox(benchmark::State& state) {
+  constexpr int kChunk = 8;
+  const StreamKey key(kSeed, 0, 0);
+  const clvsim::GammaSampler gamma(kShape);
+  std::uint32_t customer = 0;
+  StreamKey::Block b[kChunk];
+  double g[kChunk];
+  bool ok[kChunk];
+  for (auto _ : state) {
+    for (int j = 0; j < kChunk; ++j) b[j] = key.block(customer, j, Purpose::kPeriod, 0);
+    for (int j = 0; j < kChunk; ++j) ok[j] = gamma.try_fast(b[j].v[0], b[j].v[1], b[j].v[2], &g[j]);
+    for (int j = 0; j < kChunk; ++j) {
+      if (!ok[j]) {
+        WordEngine extra(key, customer, j, Purpose::kPeriodExtra);
+        g[j] = gamma.finish(b[j].v[0], b[j].v[1], b[j].v[2], extra);
+      }
+    }
+    benchmark::DoNotOptimize(g);
+    benchmark::ClobberMemory();
+    ++customer;
+  }
+  state.SetItemsProcessed(state.iterations() * kChunk);
+}
+BENCHMARK(BM_OurGamma2_Chunk8_Philox);
 
 // ---- Beta(0.668, 3.806): one draw per customer (sBG churn propensity) ------
 
@@ -217,49 +263,6 @@ BENCHMARK(BM_OurBeta_WordEngine);
 
 // ---- The cohort kernel -----------------------------------------------------
 
-// The PERF-NOTES reference scenario: sBG(0.668, 3.806) churn, revenue mean 50
-// with heterogeneity 4 and noise 2, horizon 60, one strategy, no ladder.
-clvsim::Scenario kernel_scenario(std::uint64_t customers, int horizon) {
-  clvsim::Scenario s;
-  s.source_file = "<bench>";
-  s.name = "bench-kernel";
-  s.horizon = horizon;
-  s.discount_rate = 0.01;
-  s.simulation.replications = 1;
-  s.simulation.seed = kSeed;
-  clvsim::Segment g;
-  g.name = "sbg";
-  g.customers = customers;
-  g.churn.kind = clvsim::ChurnModel::Kind::sbg;
-  g.churn.alpha = kAlpha;
-  g.churn.beta = kBeta;
-  g.revenue.mean = 50.0;
-  g.revenue.heterogeneity = 4.0;
-  g.revenue.noise = 2.0;
-  g.margin = 0.3;
-  g.cost_to_serve = 1.0;
-  s.segments.push_back(g);
-  s.treatments.push_back({"none", 0.0});
-  s.response.assign(1, std::vector<clvsim::Response>(1));
-  s.relationship.levels = {"customer"};
-  s.relationship.churn = {1.0};
-  s.relationship.revenue = {1.0};
-  s.strategies.push_back({"status-quo", {0}});
-  return s;
-}
-
-// A kernel may keep raw sums in the tally until finish_tally() turns them
-// into per-period figures; call it when the engine declares one (found by
-// argument-dependent lookup at instantiation), so this file builds against
-// kernels with and without that step.
-template <class Tally>
-void finish_if_declared(const clvsim::ModelPlan& plan, const clvsim::SegmentPlan& segment,
-                        Tally& tally) {
-  if constexpr (requires { finish_tally(plan, segment, tally); }) {
-    finish_tally(plan, segment, tally);
-  }
-}
-
 // simulate_customers over successive blocks of 4,096 customers (the block
 // size of run_simulation), single-threaded. Items are active
 // customer-periods, read back from the kActive tally, so the figure is
@@ -267,7 +270,8 @@ void finish_if_declared(const clvsim::ModelPlan& plan, const clvsim::SegmentPlan
 void BM_Kernel_sBG_Het_Noise(benchmark::State& state) {
   constexpr std::uint64_t kCustomers = 1000000, kBlock = 4096;
   const int horizon = static_cast<int>(state.range(0));
-  const clvsim::Scenario scenario = kernel_scenario(kCustomers, horizon);
+  const clvsim::Scenario scenario =
+      clvsim::bench::reference_scenario(kCustomers, horizon, 1, kSeed);
   const clvsim::ModelPlan plan = clvsim::make_model_plan(scenario);
   const clvsim::SegmentPlan& segment = plan.segments[0];
   const StreamKey key(plan.seed, 0, segment.index);
@@ -284,7 +288,7 @@ void BM_Kernel_sBG_Het_Noise(benchmark::State& state) {
                                histograms.data(), scratch);
     first = last == kCustomers ? 0 : last;
   }
-  finish_if_declared(plan, segment, tally);
+  clvsim::finish_tally(plan, segment, tally);  // raw sums -> per-period counts
   double acp = 0;
   for (int c = 0; c < clvsim::kCohorts; ++c) {
     for (int t = 0; t < plan.horizon; ++t) acp += tally.at(0, c, t, clvsim::kActive);
