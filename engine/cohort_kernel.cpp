@@ -13,10 +13,7 @@ struct CustomerDraws {
   double mu;     // personal mean revenue
 };
 
-template <int kBatch>
-CustomerDraws draw_customer(const SegmentPlan& segment, const StreamKey& key,
-                            std::uint32_t customer) {
-  BatchedWordEngine<kBatch> setup(key, customer, 0, Purpose::kSetup);
+CustomerDraws draw_customer(const SegmentPlan& segment, PrefilledWordEngine& setup) {
   CustomerDraws d;
   d.lifeline = uniform_open(setup());
   d.theta = segment.beta ? (*segment.beta)(setup) : segment.churn_p;
@@ -24,6 +21,36 @@ CustomerDraws draw_customer(const SegmentPlan& segment, const StreamKey& key,
              ? (*segment.heterogeneity)(setup) * segment.heterogeneity_scale
              : segment.revenue_mean;
   return d;
+}
+
+// Sums of x[0..n) and of x where flag is set, in eight interleaved lanes
+// added in a fixed order: vector code, and the same bits on every run.
+struct LaneSums {
+  double all;
+  double flagged;
+};
+
+LaneSums lane_sums(const double* __restrict__ x, const unsigned char* __restrict__ flag,
+                   int n) {
+  constexpr int kLanes = 8;
+  double all[kLanes] = {}, flagged[kLanes] = {};
+  int k = 0;
+  for (; k + kLanes <= n; k += kLanes) {
+    for (int l = 0; l < kLanes; ++l) {
+      all[l] += x[k + l];
+      flagged[l] += flag[k + l] ? x[k + l] : 0.0;
+    }
+  }
+  for (int l = 0; k < n; ++k, ++l) {
+    all[l] += x[k];
+    flagged[l] += flag[k] ? x[k] : 0.0;
+  }
+  LaneSums sums{0.0, 0.0};
+  for (int l = 0; l < kLanes; ++l) {
+    sums.all += all[l];
+    sums.flagged += flagged[l];
+  }
+  return sums;
 }
 
 // Churn by one uniform per customer, its "lifeline" U: a customer whose
@@ -34,121 +61,169 @@ CustomerDraws draw_customer(const SegmentPlan& segment, const StreamKey& key,
 // draw serves every strategy and every period, and a treatment that lowers
 // q can only lengthen the same customer's life: common random numbers at
 // their best. No logarithm is needed anywhere.
-
-constexpr int kPeriodChunk = 8;  // periods whose random words are made together
-
+//
+// The loop is period by period over the block's active customers, kept
+// compacted in arrays: each step (Philox words, the gamma fast path,
+// revenue and churn) is a loop over customers that the compiler vectorises,
+// and no random word is made for a customer who has left.
 template <bool kNoise, bool kLadder>
-void simulate_range(const ModelPlan& plan, const SegmentPlan& segment,
+void simulate_block(const ModelPlan& plan, const SegmentPlan& segment,
                     const StreamKey& key, const CohortSchedule& schedule,
                     std::uint64_t first, std::uint64_t last, CohortTally& tally,
                     ClvHistogram* histograms, KernelScratch& scratch) {
   const int horizon = plan.horizon;
-  const int strategies = plan.strategies;
   const int top_level = static_cast<int>(plan.level_churn.size()) - 1;
   const double* discount = plan.discount.data();
   const double* discount_before = plan.discount_before.data();
   const double* level_churn = plan.level_churn.data();
   const double* level_revenue = plan.level_revenue.data();
-  double* revenue_factor = scratch.revenue_factor.data();
-  double* ladder_u = scratch.ladder_u.data();
   const auto& starts = schedule.first_index;
-  StreamKey::Block chunk[kPeriodChunk];
-  double fast_gamma[kPeriodChunk];
-  bool fast_ok[kPeriodChunk];
+  const int n = static_cast<int>(last - first);
+  BlockCustomers& block = scratch.block;
+  ActiveCustomers& a = scratch.active;
+  block.resize(n);
+  a.resize(n);
 
-  // Period in which customer `first` is acquired; advanced as we go.
+  // Draws made once per customer, shared by every strategy. Their first
+  // blocks are made for the whole block of customers at once.
   int start = static_cast<int>(
       std::upper_bound(starts.begin(), starts.end(), first) - starts.begin() - 1);
+  for (int i = 0; i < n; ++i) {
+    const std::uint64_t index = first + static_cast<std::uint64_t>(i);
+    while (index >= starts[start + 1]) ++start;
+    block.customer[i] = static_cast<std::uint32_t>(index);
+    block.start[i] = start;
+  }
+  const int prefilled = segment.setup_blocks;
+  const std::uint32_t* setup_words[4 * kMaxSetupBlocks];
+  for (int b = 0; b < prefilled; ++b) {
+    std::uint32_t* const out[4] = {block.setup_word[4 * b].data(), block.setup_word[4 * b + 1].data(),
+                                   block.setup_word[4 * b + 2].data(),
+                                   block.setup_word[4 * b + 3].data()};
+    key.blocks(block.customer.data(), n, 0, Purpose::kSetup, static_cast<std::uint32_t>(b), out);
+    for (int k = 0; k < 4; ++k) setup_words[4 * b + k] = out[k];
+  }
+  for (int i = 0; i < n; ++i) {
+    PrefilledWordEngine setup(setup_words, prefilled, i, key, block.customer[i], 0,
+                              Purpose::kSetup);
+    const CustomerDraws d = draw_customer(segment, setup);
+    block.lifeline[i] = d.lifeline;
+    block.theta[i] = d.theta;
+    block.mu[i] = d.mu;
+  }
 
-  for (std::uint64_t i = first; i < last; ++i) {
-    while (i >= starts[start + 1]) ++start;
-    const auto customer = static_cast<std::uint32_t>(i);
-    const int cohort = start == 0 ? kInitialCohort : kAcquiredCohort;
-    // A Beta draw takes about four blocks of words: fetch them together.
-    const CustomerDraws draws = segment.beta
-                                    ? draw_customer<4>(segment, key, customer)
-                                    : draw_customer<1>(segment, key, customer);
-    int drawn_until = start;   // period draws exist for [start, drawn_until)
-    int blocks_until = start;  // Philox blocks exist for [start, blocks_until)
-    int chunk_first = start;   // period of chunk's first block
+  // Plain pointers, promised not to overlap, so the per-customer loops
+  // below vectorise.
+  std::uint32_t* __restrict__ a_customer = a.customer.data();
+  int* __restrict__ a_start = a.start.data();
+  int* __restrict__ a_level = a.level.data();
+  unsigned char* __restrict__ a_initial = a.initial.data();
+  double* __restrict__ a_lifeline = a.lifeline.data();
+  double* __restrict__ a_theta = a.theta.data();
+  double* __restrict__ a_mu = a.mu.data();
+  double* __restrict__ a_survival = a.survival.data();
+  double* __restrict__ a_discounted = a.discounted_revenue.data();
+  std::uint32_t* __restrict__ w0 = a.word[0].data();
+  std::uint32_t* __restrict__ w1 = a.word[1].data();
+  std::uint32_t* __restrict__ w2 = a.word[2].data();
+  std::uint32_t* __restrict__ w3 = a.word[3].data();
+  double* __restrict__ a_gamma = a.gamma.data();
+  double* __restrict__ a_revenue = a.revenue.data();
+  unsigned char* __restrict__ a_fast = a.fast.data();
+  unsigned char* __restrict__ a_leaves = a.leaves.data();
 
-    for (int s = 0; s < strategies; ++s) {
-      const TreatmentEffect& effect = segment.effect_of_strategy[s];
-      double* row = tally.row(s, cohort);
-      int level = plan.start_level;
-      int stay_level = -1;
-      double stay = 1.0;       // 1 - q at the current level
-      double survival = 1.0;   // S(t)
-      double discounted_revenue = 0.0;
-      int end = horizon;  // one past the last active period
-      for (int t = start; t < horizon; ++t) {
-        if constexpr (kNoise || kLadder) {
-          if (t == drawn_until) {
-            if (t == blocks_until) {
-              // A chunk of periods at once: their blocks are independent, so
-              // Philox rounds overlap instead of waiting out each block's
-              // 10-round latency, and the gamma fast path runs as vector
-              // code. Work past the customer's churn is the price; the
-              // next strategy may use it.
-              blocks_until = std::min(t + kPeriodChunk, horizon);
-              const int n = blocks_until - t;
-              for (int j = 0; j < n; ++j) {
-                chunk[j] = key.block(customer, t + j, Purpose::kPeriod, 0);
-              }
-              if constexpr (kNoise) {
-                for (int j = 0; j < n; ++j) {
-                  fast_ok[j] = segment.noise->try_fast(chunk[j].v[0], chunk[j].v[1],
-                                                       chunk[j].v[2], &fast_gamma[j]);
-                }
-              }
-              chunk_first = t;
-            }
-            const int j = t - chunk_first;
-            if constexpr (kNoise) {
-              WordEngine extra(key, customer, t, Purpose::kPeriodExtra);
-              double g = fast_gamma[j];
-              if (!fast_ok[j]) {
-                g = segment.noise->finish(chunk[j].v[0], chunk[j].v[1], chunk[j].v[2], extra);
-              }
-              revenue_factor[t] = segment.noise->boost(g, extra) * segment.noise_scale;
-            }
-            if constexpr (kLadder) ladder_u[t] = uniform_open(chunk[j].v[3]);
-            ++drawn_until;
-          }
-        }
-        double revenue = draws.mu * effect.revenue * level_revenue[level];
-        if constexpr (kNoise) revenue *= revenue_factor[t];
-        row[t * kTallyFields + kRevenue] += revenue;
-        discounted_revenue += discount[t] * revenue;
+  for (int s = 0; s < plan.strategies; ++s) {
+    const TreatmentEffect& effect = segment.effect_of_strategy[s];
+    const double fixed_cost = segment.cost_to_serve + effect.cost;
+    double* initial_row = tally.row(s, kInitialCohort);
+    double* acquired_row = tally.row(s, kAcquiredCohort);
+    auto record_clv = [&](int k, int end) {
+      if (a_initial[k]) {
+        histograms[s].add(a_discounted[k] * segment.margin -
+                          fixed_cost * (discount_before[end] - discount_before[a_start[k]]));
+      }
+    };
+    int m = 0, m_initial = 0, next = 0;
+    for (int t = block.start[0]; t < horizon; ++t) {
+      for (; next < n && block.start[next] == t; ++next, ++m) {
+        a_customer[m] = block.customer[next];
+        a_start[m] = t;
+        a_initial[m] = t == 0;
+        m_initial += t == 0;
+        a_lifeline[m] = block.lifeline[next];
+        a_theta[m] = block.theta[next];
+        a_mu[m] = block.mu[next];
+        a_survival[m] = 1.0;
+        a_discounted[m] = 0.0;
+        a_level[m] = plan.start_level;
+      }
+      if (m == 0) {
+        if (next == n) break;
+        t = block.start[next] - 1;  // skip to the next arrival
+        continue;
+      }
 
-        if (level != stay_level) {
-          stay = 1.0 - std::min(1.0, draws.theta * level_churn[level] * effect.churn);
-          stay_level = level;
-        }
-        survival *= stay;
-        if (survival <= draws.lifeline) {  // churns at the end of period t
-          end = t + 1;
-          break;
-        }
-        if constexpr (kLadder) {
-          const double u = ladder_u[t];
-          if (u < effect.up) {
-            level = std::min(level + 1, top_level);
-          } else if (u < effect.up + effect.down) {
-            level = std::max(level - 1, 0);
-          }
+      if constexpr (kNoise || kLadder) {
+        std::uint32_t* const words[4] = {w0, w1, w2, w3};
+        key.blocks(a_customer, m, static_cast<std::uint32_t>(t), Purpose::kPeriod, 0, words);
+      }
+      if constexpr (kNoise) {
+        const GammaSampler& noise = *segment.noise;
+        noise.try_fast_many(w0, w1, w2, m, a_gamma, a_fast);
+        const bool boosted = noise.boosted();
+        for (int k = 0; k < m; ++k) {
+          if (a_fast[k] && !boosted) continue;
+          WordEngine extra(key, a_customer[k], t, Purpose::kPeriodExtra);
+          double g = a_gamma[k];
+          if (!a_fast[k]) g = noise.finish(w0[k], w1[k], w2[k], extra);
+          a_gamma[k] = noise.boost(g, extra);
         }
       }
-      // Active in [start, end): a step up and a step down, summed into
-      // per-period counts by finish_tally().
-      row[start * kTallyFields + kActive] += 1.0;
-      if (end < horizon) row[end * kTallyFields + kActive] -= 1.0;
-      if (cohort == kInitialCohort) {
-        const double fixed_cost = segment.cost_to_serve + effect.cost;
-        histograms[s].add(discounted_revenue * segment.margin -
-                          fixed_cost * (discount_before[end] - discount_before[start]));
+
+      const double d = discount[t];
+      const double noise_scale = segment.noise_scale;
+      const double base_revenue = effect.revenue * level_revenue[plan.start_level];
+      const double base_churn = effect.churn * level_churn[plan.start_level];
+      for (int k = 0; k < m; ++k) {
+        const int level = kLadder ? a_level[k] : plan.start_level;
+        double revenue = a_mu[k] * (kLadder ? effect.revenue * level_revenue[level] : base_revenue);
+        if constexpr (kNoise) revenue *= a_gamma[k] * noise_scale;
+        a_revenue[k] = revenue;
+        a_discounted[k] += d * revenue;
+        const double q = std::min(
+            1.0, a_theta[k] * (kLadder ? effect.churn * level_churn[level] : base_churn));
+        a_survival[k] *= 1.0 - q;
+        a_leaves[k] = a_survival[k] <= a_lifeline[k];  // churns at the end of t
+      }
+      const LaneSums sums = lane_sums(a_revenue, a_initial, m);
+      const double initial_revenue = sums.flagged, all_revenue = sums.all;
+      initial_row[t * kTallyFields + kActive] += m_initial;
+      initial_row[t * kTallyFields + kRevenue] += initial_revenue;
+      acquired_row[t * kTallyFields + kActive] += m - m_initial;
+      acquired_row[t * kTallyFields + kRevenue] += all_revenue - initial_revenue;
+
+      if constexpr (kLadder) {
+        for (int k = 0; k < m; ++k) {
+          const double u = uniform_open(w3[k]);
+          const int level = a_level[k];
+          const int moved = u < effect.up                 ? std::min(level + 1, top_level)
+                            : u < effect.up + effect.down ? std::max(level - 1, 0)
+                                                          : level;
+          a_level[k] = a_leaves[k] ? level : moved;
+        }
+      }
+
+      // Leavers: record their value, fill their slot with the last active
+      // customer (already visited, so never a leaver).
+      for (int k = m - 1; k >= 0; --k) {
+        if (!a_leaves[k]) continue;
+        record_clv(k, t + 1);
+        m_initial -= a_initial[k];
+        --m;
+        if (k != m) a.move(m, k);
       }
     }
+    for (int k = 0; k < m; ++k) record_clv(k, horizon);  // active at the horizon
   }
 }
 
@@ -185,14 +260,11 @@ void finish_tally(const ModelPlan& plan, const SegmentPlan& segment,
     const double cost = segment.effect_of_strategy[s].cost;
     for (int c = 0; c < kCohorts; ++c) {
       double* row = tally.row(s, c);
-      double active = 0.0;  // whole numbers: the running sum is exact
       for (int t = 0; t < plan.horizon; ++t) {
         double* cell = row + t * kTallyFields;
-        active += cell[kActive];
-        cell[kActive] = active;
-        cell[kTreatmentCost] = cost * active;
+        cell[kTreatmentCost] = cost * cell[kActive];
         cell[kProfit] =
-            cell[kRevenue] * segment.margin - (segment.cost_to_serve + cost) * active;
+            cell[kRevenue] * segment.margin - (segment.cost_to_serve + cost) * cell[kActive];
       }
     }
   }
@@ -203,19 +275,17 @@ void simulate_customers(const ModelPlan& plan, const SegmentPlan& segment,
                         std::uint64_t first, std::uint64_t last,
                         CohortTally& tally, ClvHistogram* histograms,
                         KernelScratch& scratch) {
-  scratch.revenue_factor.resize(plan.horizon);
-  scratch.ladder_u.resize(plan.horizon);
 
   const bool noise = segment.noise.has_value();
   const bool ladder = plan.ladder_moves;
   if (noise && ladder) {
-    simulate_range<true, true>(plan, segment, key, schedule, first, last, tally, histograms, scratch);
+    simulate_block<true, true>(plan, segment, key, schedule, first, last, tally, histograms, scratch);
   } else if (noise) {
-    simulate_range<true, false>(plan, segment, key, schedule, first, last, tally, histograms, scratch);
+    simulate_block<true, false>(plan, segment, key, schedule, first, last, tally, histograms, scratch);
   } else if (ladder) {
-    simulate_range<false, true>(plan, segment, key, schedule, first, last, tally, histograms, scratch);
+    simulate_block<false, true>(plan, segment, key, schedule, first, last, tally, histograms, scratch);
   } else {
-    simulate_range<false, false>(plan, segment, key, schedule, first, last, tally, histograms, scratch);
+    simulate_block<false, false>(plan, segment, key, schedule, first, last, tally, histograms, scratch);
   }
 }
 

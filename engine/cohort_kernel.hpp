@@ -32,24 +32,77 @@ CohortSchedule draw_cohort_schedule(const ModelPlan& plan,
                                     const SegmentPlan& segment,
                                     const StreamKey& key);
 
-// Buffers reused across calls so the loop never allocates.
+// A block's customers and their once-per-customer draws, in index order.
+struct BlockCustomers {
+  std::vector<std::uint32_t> customer;
+  std::vector<int> start;  // period of acquisition
+  std::vector<double> lifeline, theta, mu;
+  // Setup blocks made for all customers at once: [4 * block + word][i].
+  std::vector<std::uint32_t> setup_word[4 * kMaxSetupBlocks];
+
+  void resize(int n) {
+    for (auto& w : setup_word) w.resize(n);
+    customer.resize(n);
+    start.resize(n);
+    lifeline.resize(n);
+    theta.resize(n);
+    mu.resize(n);
+  }
+};
+
+// The customers still active under the strategy being simulated, as
+// parallel arrays without gaps (a leaver's slot takes the last customer),
+// with this period's random words.
+struct ActiveCustomers {
+  std::vector<std::uint32_t> customer;
+  std::vector<int> start, level;
+  std::vector<unsigned char> initial;  // in the initial cohort
+  std::vector<double> lifeline, theta, mu, survival, discounted_revenue;
+  std::vector<std::uint32_t> word[4];  // this period's Philox block
+  std::vector<double> gamma, revenue;
+  std::vector<unsigned char> fast, leaves;
+
+  void resize(int n) {
+    for (auto* v : {&customer, &word[0], &word[1], &word[2], &word[3]}) v->resize(n);
+    for (auto* v : {&start, &level}) v->resize(n);
+    for (auto* v : {&lifeline, &theta, &mu, &survival, &discounted_revenue, &gamma, &revenue}) {
+      v->resize(n);
+    }
+    for (auto* v : {&initial, &fast, &leaves}) v->resize(n);
+  }
+
+  // Copies the state that outlives a period from slot `from` to `to`.
+  void move(int from, int to) {
+    customer[to] = customer[from];
+    start[to] = start[from];
+    level[to] = level[from];
+    initial[to] = initial[from];
+    lifeline[to] = lifeline[from];
+    theta[to] = theta[from];
+    mu[to] = mu[from];
+    survival[to] = survival[from];
+    discounted_revenue[to] = discounted_revenue[from];
+  }
+};
+
+// Buffers reused across calls so the loop never allocates once warm.
 struct KernelScratch {
-  std::vector<double> revenue_factor;  // [t] noise draw / shape, or 1
-  std::vector<double> ladder_u;        // [t] uniform for the ladder move
+  BlockCustomers block;
+  ActiveCustomers active;
 };
 
 // Simulates customers [first, last) and adds to `tally` and to
-// `histograms[strategy]` (initial-cohort CLV only). The tally holds raw
-// sums until finish_tally(): revenue per period, and active counts as
-// +1 where a customer starts and -1 where it has left.
+// `histograms[strategy]` (initial-cohort CLV only). The tally holds active
+// counts and revenue per period until finish_tally() adds profit and cost.
+// Blocks should be a few thousand customers: state is kept per customer.
 void simulate_customers(const ModelPlan& plan, const SegmentPlan& segment,
                         const StreamKey& key, const CohortSchedule& schedule,
                         std::uint64_t first, std::uint64_t last,
                         CohortTally& tally, ClvHistogram* histograms,
                         KernelScratch& scratch);
 
-// Turns the raw sums of a whole cohort (all blocks added) into per-period
-// active counts, profit and treatment cost. Profit is linear in revenue and
+// Adds profit and treatment cost per period to the sums of a whole cohort
+// (all blocks added). Profit is linear in revenue and
 // active customers because a strategy gives a segment one treatment for
 // life; a strategy whose treatment varies over a customer's life would tally
 // its cost per period instead.

@@ -1,5 +1,6 @@
 #include "model_plan.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace clvsim {
@@ -50,6 +51,14 @@ ModelPlan make_model_plan(const Scenario& scenario) {
       sp.acquisition_per_period = segment.acquisition->per_period;
       sp.acquisition_poisson = segment.acquisition->poisson;
     }
+    // 64-bit words without rejections: the lifeline, two per gamma attempt,
+    // one more per gamma with shape < 1 (its boost).
+    int words = 1;
+    if (sp.beta) {
+      words += 4 + (segment.churn.alpha < 1) + (segment.churn.beta < 1);
+    }
+    if (sp.heterogeneity) words += 2 + (*segment.revenue.heterogeneity < 1);
+    sp.setup_blocks = std::min(kMaxSetupBlocks, (words + 1) / 2);
     for (const Strategy& strategy : scenario.strategies) {
       const int tr = strategy.treatment_of_segment[g];
       const Response& response = scenario.response[g][tr];

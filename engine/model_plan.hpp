@@ -21,6 +21,10 @@ struct TreatmentEffect {
   double down = 0.0;     // P(move down a level), up + down <= 1
 };
 
+// Setup blocks made ahead for a whole block of customers; a customer whose
+// draws need more (rejections) computes them one by one.
+inline constexpr int kMaxSetupBlocks = 4;
+
 struct SegmentPlan {
   std::uint32_t index = 0;
   std::uint64_t initial_customers = 0;
@@ -35,6 +39,8 @@ struct SegmentPlan {
   double cost_to_serve = 0.0;
   double acquisition_per_period = 0.0;
   bool acquisition_poisson = false;
+  // Blocks of setup words a customer usually needs, <= kMaxSetupBlocks.
+  int setup_blocks = 1;
   // The treatment each strategy gives this segment, as its effect.
   std::vector<TreatmentEffect> effect_of_strategy;
 };

@@ -211,3 +211,42 @@ TEST(Streams, WordEngineServesSuccessiveBlocks) {
 
 }  // namespace
 }  // namespace clvsim
+
+namespace clvsim {
+namespace {
+
+TEST(Streams, PrefilledEngineServesTheSameWords) {
+  const StreamKey key(9, 1, 2);
+  std::vector<std::uint32_t> customers = {5, 6, 7};
+  std::vector<std::uint32_t> w[8];
+  const std::uint32_t* words[8];
+  for (int b = 0; b < 2; ++b) {
+    for (int k = 0; k < 4; ++k) w[4 * b + k].assign(3, 0);
+    std::uint32_t* const out[4] = {w[4 * b].data(), w[4 * b + 1].data(), w[4 * b + 2].data(),
+                                   w[4 * b + 3].data()};
+    key.blocks(customers.data(), 3, 0, Purpose::kSetup, b, out);
+    for (int k = 0; k < 4; ++k) words[4 * b + k] = w[4 * b + k].data();
+  }
+  PrefilledWordEngine prefilled(words, 2, 1, key, 6, 0, Purpose::kSetup);
+  WordEngine plain(key, 6, 0, Purpose::kSetup);
+  for (int i = 0; i < 9; ++i) EXPECT_EQ(prefilled(), plain()) << i;
+}
+
+TEST(Streams, PeriodBlocksEqualOneBlockAtATime) {
+  const StreamKey key(0x123456789ABCDEFull, 17, 5);
+  for (int count : {0, 1, 15, 16, 17, 40}) {
+    std::vector<std::uint32_t> customers(count);
+    for (int i = 0; i < count; ++i) customers[i] = 1000u * i + 7u + (i % 3 == 0 ? 0xFFFF0000u : 0u);
+    std::vector<std::uint32_t> w[4];
+    for (auto& v : w) v.assign(count, 0);
+    std::uint32_t* const out[4] = {w[0].data(), w[1].data(), w[2].data(), w[3].data()};
+    key.blocks(customers.data(), count, 33, Purpose::kPeriod, 0, out);
+    for (int i = 0; i < count; ++i) {
+      const auto b = key.block(customers[i], 33, Purpose::kPeriod, 0);
+      for (int k = 0; k < 4; ++k) ASSERT_EQ(w[k][i], b.v[k]) << count << " " << i << " " << k;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace clvsim
