@@ -18,13 +18,6 @@ inline constexpr double kSbgBeta = 3.806;
 
 inline Scenario reference_scenario(std::uint64_t customers, int horizon,
                                    std::uint32_t replications, std::uint64_t seed) {
-  Scenario s;
-  s.source_file = "<bench>";
-  s.name = "bench-reference";
-  s.horizon = horizon;
-  s.discount_rate = 0.01;
-  s.simulation.replications = replications;
-  s.simulation.seed = seed;
   Segment g;
   g.name = "sbg";
   g.customers = customers;
@@ -36,15 +29,12 @@ inline Scenario reference_scenario(std::uint64_t customers, int horizon,
   g.revenue.noise = 2.0;
   g.margin = 0.3;
   g.cost_to_serve = 1.0;
-  s.segments.push_back(g);
-  // The invariants load_scenario() would establish: "none" at index 0, a
-  // neutral response cell, the implicit one-level ladder, one strategy.
-  s.treatments.push_back({"none", 0.0});
-  s.response.assign(1, std::vector<Response>(1));
-  s.relationship.levels = {"customer"};
-  s.relationship.churn = {1.0};
-  s.relationship.revenue = {1.0};
-  s.strategies.push_back({"status-quo", {0}});
+  Scenario s = scenario_with_defaults("bench-reference", {g});
+  s.source_file = "<bench>";
+  s.horizon = horizon;
+  s.discount_rate = 0.01;
+  s.simulation.replications = replications;
+  s.simulation.seed = seed;
   return s;
 }
 

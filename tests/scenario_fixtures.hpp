@@ -12,20 +12,12 @@ namespace clvsim::testing {
 inline Scenario single_segment(const std::string& name, Segment segment,
                                int horizon, std::uint32_t replications,
                                std::uint64_t seed, double discount_rate = 0.0) {
-  Scenario s;
+  Scenario s = scenario_with_defaults(name, {std::move(segment)});
   s.source_file = "<test>";
-  s.name = name;
   s.horizon = horizon;
   s.discount_rate = discount_rate;
   s.simulation.replications = replications;
   s.simulation.seed = seed;
-  s.segments.push_back(std::move(segment));
-  s.treatments.push_back({"none", 0.0});
-  s.response.assign(1, std::vector<Response>(1));
-  s.relationship.levels = {"customer"};
-  s.relationship.churn = {1.0};
-  s.relationship.revenue = {1.0};
-  s.strategies.push_back({"status-quo", {0}});
   return s;
 }
 

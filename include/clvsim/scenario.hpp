@@ -115,4 +115,11 @@ struct Scenario {
   int baseline = 0;                  // index into strategies
 };
 
+// A scenario of these segments with every default of the file format: the
+// built-in treatment "none" only (neutral response), the implicit one-level
+// ladder, and one strategy "status-quo" giving everyone "none". For building
+// scenarios in code (tests, benchmarks, embedding); set the other fields
+// (horizon, discount_rate, simulation) afterwards.
+Scenario scenario_with_defaults(std::string name, std::vector<Segment> segments);
+
 }  // namespace clvsim
