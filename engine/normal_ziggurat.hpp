@@ -4,8 +4,8 @@
 // Why not Boost's normal_distribution (used before): Boost's fast path is
 // scalar code over a 64-bit word. This one's fast path is a table look-up,
 // a multiply and a compare on 32-bit words, which the compiler vectorises
-// across a chunk of periods (gamma_chunk.hpp); the rare slow path (about 1%
-// of draws) is the original exact wedge-and-tail procedure. Taking the layer
+// across customers (GammaSampler::try_fast_many); the slow path (2.8% of
+// draws) is the original exact wedge-and-tail procedure. Taking the layer
 // from a different word than the value avoids the known correlation of the
 // original single-word version.
 #pragma once

@@ -34,7 +34,7 @@ namespace clvsim {
 enum class Purpose : std::uint32_t {
   kPeriod = 0,       // one block per active customer-period (draw 0 only)
   kPeriodExtra = 1,  // more words for that period's samplers (rejections)
-  kSetup = 2,        // per-customer draws at acquisition: clock, theta, mu
+  kSetup = 2,        // per-customer draws at acquisition: lifeline, theta, mu
   kAcquisition = 3,  // per-period count of new customers (customer = kCohortIndex)
 };
 

@@ -6,7 +6,7 @@
 //   gamma_distribution costs ~10x more per draw, and one gamma draw per
 //   active customer-period is the engine's hot spot.
 // - Beta: ratio of two of those gammas, in log space when a shape is below
-//   1 so tiny shapes cannot underflow to 0/0.
+//   0.06 so tiny shapes cannot underflow to 0/0.
 // - Poisson (acquisition counts, a few per period): Boost.Random.
 //
 // Every sampler is exact in distribution: rejections restart the same
@@ -26,7 +26,7 @@ namespace clvsim {
 // An attempt takes three 32-bit words: the normal's value and layer (see
 // normal_ziggurat.hpp) and the acceptance uniform. try_fast() is the common
 // case (ziggurat fast path and Marsaglia-Tsang squeeze: ~90% of draws at
-// shape 2) as straight-line code that vectorises over a chunk of periods;
+// shape 2) as straight-line code that vectorises over many customers;
 // finish() takes the same words through the full exact procedure, drawing
 // anything more from `extra`. A draw is therefore the same number whichever
 // path computes it.
