@@ -62,8 +62,9 @@ LaneSums lane_sums(const double* __restrict__ x, const unsigned char* __restrict
 // q can only lengthen the same customer's life: common random numbers at
 // their best. No logarithm is needed anywhere.
 //
-// The loop is period by period over the block's active customers, kept
-// compacted in arrays: each step (Philox words, the gamma fast path,
+// The loop is period by period over the block's active customers, kept in
+// parallel arrays without gaps (a leaver's slot takes the last customer):
+// each step (Philox words, the gamma fast path,
 // revenue and churn) is a loop over customers that the compiler vectorises,
 // and no random word is made for a customer who has left.
 template <bool kNoise, bool kLadder>
@@ -220,7 +221,17 @@ void simulate_block(const ModelPlan& plan, const SegmentPlan& segment,
         record_clv(k, t + 1);
         m_initial -= a_initial[k];
         --m;
-        if (k != m) a.move(m, k);
+        if (k != m) {  // through the same pointers the loops use
+          a_customer[k] = a_customer[m];
+          a_start[k] = a_start[m];
+          a_level[k] = a_level[m];
+          a_initial[k] = a_initial[m];
+          a_lifeline[k] = a_lifeline[m];
+          a_theta[k] = a_theta[m];
+          a_mu[k] = a_mu[m];
+          a_survival[k] = a_survival[m];
+          a_discounted[k] = a_discounted[m];
+        }
       }
     }
     for (int k = 0; k < m; ++k) record_clv(k, horizon);  // active at the horizon

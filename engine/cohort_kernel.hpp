@@ -51,8 +51,7 @@ struct BlockCustomers {
 };
 
 // The customers still active under the strategy being simulated, as
-// parallel arrays without gaps (a leaver's slot takes the last customer),
-// with this period's random words.
+// parallel arrays without gaps, with this period's random words.
 struct ActiveCustomers {
   std::vector<std::uint32_t> customer;
   std::vector<int> start, level;
@@ -69,19 +68,6 @@ struct ActiveCustomers {
       v->resize(n);
     }
     for (auto* v : {&initial, &fast, &leaves}) v->resize(n);
-  }
-
-  // Copies the state that outlives a period from slot `from` to `to`.
-  void move(int from, int to) {
-    customer[to] = customer[from];
-    start[to] = start[from];
-    level[to] = level[from];
-    initial[to] = initial[from];
-    lifeline[to] = lifeline[from];
-    theta[to] = theta[from];
-    mu[to] = mu[from];
-    survival[to] = survival[from];
-    discounted_revenue[to] = discounted_revenue[from];
   }
 };
 

@@ -5,6 +5,7 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_reduce.h>
 #include <oneapi/tbb/partitioner.h>
+#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
@@ -123,8 +124,10 @@ Results run_in_arena(const Scenario& scenario, int threads,
 }  // namespace
 
 Results run_simulation(const Scenario& scenario, const RunOptions& options) {
-  const int threads =
-      options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
+  // More threads than cores would only oversubscribe them (and oneTBB warns
+  // on stderr); results are the same for any count.
+  const int cores = tbb::info::default_concurrency();
+  const int threads = options.threads > 0 ? std::min(options.threads, cores) : cores;
   tbb::task_arena arena(threads);
   return arena.execute([&] { return run_in_arena(scenario, threads, options.cancel); });
 }

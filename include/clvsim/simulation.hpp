@@ -16,7 +16,7 @@
 namespace clvsim {
 
 struct RunOptions {
-  int threads = 0;  // 0 = all hardware threads
+  int threads = 0;  // 0 = all hardware threads; more than that runs as many
   // Polled between blocks of customers (a few milliseconds apart): once it
   // reads true, run_simulation stops and throws RunCancelled. May be set
   // from a signal handler.
