@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -179,8 +180,9 @@ int run_command(const RunArgs& args) {
   check_output_directory(out_dir);
 
   if (!args.quiet) {
-    const int shown_threads =
-        threads > 0 ? threads : tbb::info::default_concurrency();
+    // The engine runs at most one thread per core.
+    const int cores = tbb::info::default_concurrency();
+    const int shown_threads = threads > 0 ? std::min(threads, cores) : cores;
     std::cerr << "clvsim: scenario " << scenario.name << ", "
               << plural(scenario.simulation.replications, "replication") << ", "
               << plural(scenario.segments.size(), "segment") << ", "
