@@ -281,12 +281,12 @@ BENCHMARK(BM_OurBeta_WordEngine);
 
 // ---- The cohort kernel -----------------------------------------------------
 
-// simulate_customers over successive blocks of 4,096 customers (the block
+// simulate_customers over successive blocks of 2,048 customers (the block
 // size of run_simulation), single-threaded. Items are active
 // customer-periods, read back from the kActive tally, so the figure is
 // comparable with whole_run and the numpy baseline.
 void BM_Kernel_sBG_Het_Noise(benchmark::State& state) {
-  constexpr std::uint64_t kCustomers = 1000000, kBlock = 4096;
+  constexpr std::uint64_t kCustomers = 1000000, kBlock = 2048;
   const int horizon = static_cast<int>(state.range(0));
   const clvsim::Scenario scenario =
       clvsim::bench::reference_scenario(kCustomers, horizon, 1, kSeed);
