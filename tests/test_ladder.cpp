@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 
@@ -25,7 +26,14 @@ struct ChainAnswer {
   double clv = 0;              // per initial customer
 };
 
+// The chain for one churn propensity p (geometric churn).
+ChainAnswer exact_chain_at(const Scenario& sc, int strategy, double p);
+
 ChainAnswer exact_chain(const Scenario& sc, int strategy) {
+  return exact_chain_at(sc, strategy, sc.segments[0].churn.p);
+}
+
+ChainAnswer exact_chain_at(const Scenario& sc, int strategy, double p) {
   const Segment& seg = sc.segments[0];
   const int tr = sc.strategies[strategy].treatment_of_segment[0];
   const Response& resp = sc.response[0][tr];
@@ -38,7 +46,7 @@ ChainAnswer exact_chain(const Scenario& sc, int strategy) {
     move(l, std::min(l + 1, levels - 1)) += up;
     move(l, std::max(l - 1, 0)) += down;
     move(l, l) += 1 - up - down;
-    stay(l) = 1 - std::min(1.0, seg.churn.p * lad.churn[l] * resp.churn);
+    stay(l) = 1 - std::min(1.0, p * lad.churn[l] * resp.churn);
     profit(l) = seg.revenue.mean * lad.revenue[l] * resp.revenue * seg.margin -
                 seg.cost_to_serve - sc.treatments[tr].cost;
   }
@@ -104,6 +112,74 @@ TEST(Ladder, MismatchedTreatmentDestroysValue) {
   EXPECT_LT(total->clv_uplift_ci95.high, 0.0);
   EXPECT_NEAR(total->clv_uplift.mean,
               exact_chain(sc, 2).clv - exact_chain(sc, 0).clv, 4.5 * total->clv_uplift.se);
+}
+
+// With sBG churn, theta ~ Beta(a, b) per customer and the chain above holds
+// given theta, so the expectation is the integral of exact_chain_at over the
+// Beta density. Substituting theta = s^(1/a) removes the density's
+// singularity at 0: E f = (1 / (a B(a, b))) * int_0^1 f(s^(1/a)) (1 -
+// s^(1/a))^(b-1) ds, integrated by composite 5-point Gauss-Legendre, split
+// where q = min(1, ...) has a kink.
+ChainAnswer exact_sbg_chain(const Scenario& sc, int strategy, double a, double b) {
+  const double nodes[5] = {-0.9061798459386640, -0.5384693101056831, 0.0,
+                           0.5384693101056831, 0.9061798459386640};
+  const double weights[5] = {0.2369268850561891, 0.4786286704993665, 0.5688888888888889,
+                             0.4786286704993665, 0.2369268850561891};
+  const Response& resp = sc.response[0][sc.strategies[strategy].treatment_of_segment[0]];
+  std::vector<double> breaks = {0.0, 1.0};
+  for (double l : sc.relationship.churn) {
+    const double m = l * resp.churn;
+    if (m > 1) breaks.push_back(std::pow(1 / m, a));  // theta = 1/m, in s
+  }
+  std::sort(breaks.begin(), breaks.end());
+  ChainAnswer sum;
+  sum.active.assign(sc.horizon, 0.0);
+  sum.profit.assign(sc.horizon, 0.0);
+  const double norm = 1 / (a * std::exp(std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b)));
+  constexpr int kPieces = 400;
+  for (std::size_t k = 0; k + 1 < breaks.size(); ++k) {
+    const double h = (breaks[k + 1] - breaks[k]) / kPieces;
+    for (int piece = 0; piece < kPieces; ++piece) {
+      const double mid = breaks[k] + (piece + 0.5) * h;
+      for (int i = 0; i < 5; ++i) {
+        const double s = mid + 0.5 * h * nodes[i];
+        const double theta = std::pow(s, 1 / a);
+        const double w = 0.5 * h * weights[i] * norm * std::pow(1 - theta, b - 1);
+        const ChainAnswer at = exact_chain_at(sc, strategy, theta);
+        for (int t = 0; t < sc.horizon; ++t) {
+          sum.active[t] += w * at.active[t];
+          sum.profit[t] += w * at.profit[t];
+        }
+        sum.clv += w * at.clv;
+      }
+    }
+  }
+  return sum;
+}
+
+TEST(Ladder, SbgChurnMatchesTheChainIntegratedOverBeta) {
+  Scenario sc = ladder_scenario();
+  const double a = 0.9, b = 8.0;
+  sc.segments[0].churn.kind = ChurnModel::Kind::sbg;
+  sc.segments[0].churn.alpha = a;
+  sc.segments[0].churn.beta = b;
+  const Results r = run_simulation(sc, {.threads = 2});
+  const double k = boost::math::quantile(boost::math::complement(
+      boost::math::students_t_distribution<double>(sc.simulation.replications - 1),
+      1e-5 / 183 / 2));
+  for (int s = 0; s < 3; ++s) {
+    SCOPED_TRACE(sc.strategies[s].name);
+    const ChainAnswer exact = exact_sbg_chain(sc, s, a, b);
+    // The quadrature integrates the density to 1 (to ~1e-8: far below MC error).
+    EXPECT_NEAR(exact.active[0], 3000, 3000 * 1e-7);
+    const auto& periods = r.strategies[s].periods[0];
+    for (int t = 1; t < sc.horizon; ++t) {
+      EXPECT_NEAR(periods[t].active.mean, exact.active[t], k * periods[t].active.se) << "t=" << t;
+      EXPECT_NEAR(periods[t].profit.mean, exact.profit[t], k * periods[t].profit.se) << "t=" << t;
+    }
+    const Estimate& clv = r.strategies[s].segments[0].clv;
+    EXPECT_NEAR(clv.mean, exact.clv, k * clv.se);
+  }
 }
 
 TEST(Ladder, CertainChurnEndsEveryoneAfterOnePeriod) {
