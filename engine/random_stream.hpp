@@ -19,9 +19,6 @@
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
-// GCC 12 warns inside its own masked-load intrinsics (a known false positive).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
 #include <cstdint>
@@ -126,10 +123,6 @@ class StreamKey {
   std::uint32_t replication_;
   std::uint32_t segment_bits_;
 };
-
-#if defined(__AVX512F__)
-#pragma GCC diagnostic pop
-#endif
 
 // A UniformRandomBitGenerator of 64-bit words over one (customer, period,
 // purpose) stream, so Boost.Random distributions and the samplers can draw

@@ -44,18 +44,14 @@ class GammaSampler {
   // squeeze settle it.
   bool try_fast(std::uint32_t value_word, std::uint32_t layer_word,
                 std::uint32_t uniform_word, double* g) const {
-    double x;
-    const bool normal_ok = ziggurat_fast(*tables_, value_word, layer_word, &x);
-    const double v = 1.0 + c_ * x;
-    const double v3 = v * v * v;
-    const double x2 = x * x;
-    *g = d_ * v3;
-    return normal_ok & (v > 0.0) &
-           (uniform_open(uniform_word) < 1.0 - 0.0331 * x2 * x2);
+    unsigned char ok;
+    try_fast_many(&value_word, &layer_word, &uniform_word, 1, g, &ok);
+    return ok != 0;
   }
 
   // try_fast() for `count` draws from word arrays, written so the compiler
-  // vectorises it: ok[i] = 1 where g[i] is settled.
+  // vectorises it: ok[i] = 1 where g[i] is settled. The ziggurat step is
+  // ziggurat_fast() spelled out over arrays.
   void try_fast_many(const std::uint32_t* __restrict__ value_words,
                      const std::uint32_t* __restrict__ layer_words,
                      const std::uint32_t* __restrict__ uniform_words, int count,
