@@ -297,7 +297,7 @@ void BM_Kernel_sBG_Het_Noise(benchmark::State& state) {
       clvsim::draw_cohort_schedule(plan, segment, key);
   clvsim::CohortTally tally(plan.strategies, plan.horizon);
   std::vector<clvsim::ClvHistogram> histograms(plan.strategies);
-  clvsim::KernelScratch scratch;
+  clvsim::CustomerBlock scratch;
 
   std::uint64_t first = 0;
   for (auto _ : state) {

@@ -3,6 +3,7 @@
 // happened in that period. Memory is strategies x periods, never customers.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -13,7 +14,8 @@ enum TallyField : int {
   kRevenue = 1,        // revenue R
   kProfit = 2,         // R * margin - cost to serve - treatment cost
   kTreatmentCost = 3,  // treatment cost
-  kTallyFields = 4,
+  kDenied = 4,         // customers a budget moved from their treatment to none
+  kTallyFields = 5,
 };
 
 enum Cohort : int { kInitialCohort = 0, kAcquiredCohort = 1, kCohorts = 2 };
@@ -40,6 +42,13 @@ class CohortTally {
   }
   double at(int strategy, int cohort, int period, TallyField field) const {
     return row(strategy, cohort)[period * kTallyFields + field];
+  }
+
+  // Copies strategy `from` of `other`, a tally of the same horizon, into
+  // strategy `to` of this one.
+  void copy_strategy(int to, const CohortTally& other, int from) {
+    const std::size_t size = static_cast<std::size_t>(kCohorts) * horizon_ * kTallyFields;
+    std::copy_n(other.sums_.data() + other.offset(from, 0), size, sums_.data() + offset(to, 0));
   }
 
   // Element-wise sum. Callers merge in a fixed order (block order, then

@@ -21,6 +21,19 @@ struct TreatmentEffect {
   double down = 0.0;     // P(move down a level), up + down <= 1
 };
 
+// A rule resolved for one segment: its conditions as inclusive ranges over
+// observable state (open ends are the extreme values), so matching is a
+// handful of comparisons.
+struct RulePlan {
+  int level_min = 0, level_max = 0;
+  int tenure_min = 0, tenure_max = 0;
+  double last_revenue_min, last_revenue_max;
+  double last_profit_min, last_profit_max;
+  double value_min, value_max;
+  bool needs_last = false;  // conditions on last period: never in the first
+  int treatment = 0;
+};
+
 // Setup blocks made ahead for a whole block of customers; a customer whose
 // draws need more (rejections) computes them one by one.
 inline constexpr int kMaxSetupBlocks = 4;
@@ -41,8 +54,20 @@ struct SegmentPlan {
   bool acquisition_poisson = false;
   // Blocks of setup words a customer usually needs, <= kMaxSetupBlocks.
   int setup_blocks = 1;
-  // The treatment each strategy gives this segment, as its effect.
-  std::vector<TreatmentEffect> effect_of_strategy;
+  // What each treatment does to this segment.
+  std::vector<TreatmentEffect> effect_of_treatment;
+  // [strategy]: the treatment the strategy gives every customer of this
+  // segment in every period, or -1 when it decides customer by customer
+  // (rules that read more than the segment, or a budget).
+  std::vector<int> fixed_treatment;
+  // [strategy]: the rules that can match this segment, in order.
+  std::vector<std::vector<RulePlan>> rules;
+};
+
+// How a strategy's budget rations treatments (see Budget in scenario.hpp).
+struct BudgetPlan {
+  double per_period = 0.0;
+  ValueScore rank_by = ValueScore::value_so_far;
 };
 
 struct ModelPlan {
@@ -56,8 +81,13 @@ struct ModelPlan {
   int start_level = 0;
   bool ladder_moves = false;  // any non-zero up/down anywhere
   std::vector<SegmentPlan> segments;
+  std::vector<std::optional<BudgetPlan>> budget;  // [strategy]
+  bool any_unbudgeted = false;  // some strategy runs block by block
 };
 
 ModelPlan make_model_plan(const Scenario& scenario);
+
+// Whether `rule` holds for every customer of its segment in every period.
+bool matches_everyone(const RulePlan& rule, const Scenario& scenario);
 
 }  // namespace clvsim

@@ -49,6 +49,8 @@ class StreamKey {
              static_cast<std::uint32_t>(seed >> 32)}};
   }
 
+  std::uint32_t replication() const { return replication_; }
+
   Block block(std::uint32_t customer, std::uint32_t period, Purpose purpose,
               std::uint32_t draw) const {
     Block ctr = {{customer, period, replication_, word3(purpose, draw)}};

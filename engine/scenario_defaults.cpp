@@ -12,7 +12,7 @@ Scenario scenario_with_defaults(std::string name, std::vector<Segment> segments)
   s.relationship.levels = {"customer"};
   s.relationship.churn = {1.0};
   s.relationship.revenue = {1.0};
-  s.strategies.push_back({"status-quo", std::vector<int>(s.segments.size(), 0)});
+  s.strategies.push_back({"status-quo", std::vector<int>(s.segments.size(), 0), {}, {}});
   return s;
 }
 

@@ -12,85 +12,13 @@
 
 #include "clvsim/error.hpp"
 #include "number_text.hpp"
+#include "scenario_names.hpp"
 #include "scenario_overrides.hpp"
+#include "strategy_loader.hpp"
 #include "yaml_checked.hpp"
 
 namespace clvsim {
 namespace {
-
-// Upper bounds on magnitudes: far beyond any real business, low enough that
-// sums over customers, periods and replications stay finite.
-constexpr NumberRange kMoney{0.0, 1e12};
-constexpr NumberRange kMultiplier{0.0, 1e6};
-constexpr NumberRange kShape{0.0, 1e9, true};
-constexpr NumberRange kRate{0.0, 1e6};
-constexpr NumberRange kPerPeriod{0.0, 1e9};
-// Not in scenario.hpp; these keep the [segment][treatment] response table
-// and the per-strategy results to a size that fits in memory.
-constexpr std::size_t kMaxTreatments = 256;
-constexpr std::size_t kMaxStrategies = 256;
-constexpr std::size_t kMaxLevels = 256;
-
-
-// Names of one kind, in definition order, for duplicate and reference checks.
-class NameSet {
- public:
-  explicit NameSet(std::string kind) : kind_(std::move(kind)) {}
-
-  void add(const CheckedNode& at, const std::string& name) {
-    auto [it, inserted] = index_.emplace(name, static_cast<int>(names_.size()));
-    if (!inserted) {
-      at.fail("duplicate " + kind_ + " name \"" + name + "\"",
-              "each " + kind_ + " name once");
-    }
-    names_.push_back(name);
-  }
-
-  // Names the loader defines itself ("none", "status-quo").
-  void add_builtin(const std::string& name) {
-    index_.emplace(name, static_cast<int>(names_.size()));
-    names_.push_back(name);
-  }
-
-  // The index of the name `at` holds, or an error naming the choices.
-  int find(const CheckedNode& at, const std::string& name) const {
-    auto it = index_.find(name);
-    if (it == index_.end()) {
-      at.fail("unknown " + kind_ + " \"" + name + "\"", "one of: " + choices());
-    }
-    return it->second;
-  }
-
- private:
-  std::string choices() const {
-    std::string out;
-    for (std::size_t i = 0; i < names_.size(); ++i) {
-      if (i == 20) return out + ", ...";
-      out += (i ? ", " : "") + names_[i];
-    }
-    return out;
-  }
-
-  std::string kind_;
-  std::vector<std::string> names_;
-  std::unordered_map<std::string, int> index_;
-};
-
-struct Names {
-  NameSet segments{"segment"};
-  NameSet treatments{"treatment"};
-  NameSet levels{"level"};
-  NameSet strategies{"strategy"};
-};
-
-void check_count(const CheckedNode& at, std::size_t count, std::size_t limit,
-                 const std::string& what) {
-  if (count == 0) at.fail("is empty", "at least one " + what);
-  if (count > limit) {
-    at.fail("has " + std::to_string(count) + " " + what + "s",
-            "at most " + std::to_string(limit));
-  }
-}
 
 ChurnModel read_churn(const CheckedNode& node) {
   const CheckedMap m = node.map({"geometric", "sbg"});
@@ -274,41 +202,6 @@ void read_response(const CheckedNode& node, Scenario& s, const Names& names) {
       const int t = names.treatments.find(t_key, t_name);
       s.response[seg][t] = read_effect(effect, s.relationship);
     }
-  }
-}
-
-void read_strategies(const std::optional<CheckedNode>& node, Scenario& s,
-                     Names& names) {
-  const std::size_t n_segments = s.segments.size();
-  if (!node) {
-    s.strategies = {{"status-quo", std::vector<int>(n_segments, 0)}};
-    names.strategies.add_builtin("status-quo");
-    return;
-  }
-  const auto items = node->items("a list of strategies with name and assign");
-  check_count(*node, items.size(), kMaxStrategies, "strategy");
-  for (const CheckedNode& item : items) {
-    const CheckedMap m = item.map({"name", "assign"});
-    const CheckedNode name = m.required("name");
-    Strategy strategy{name.name("a strategy"), std::vector<int>(n_segments, -1)};
-    names.strategies.add(name, strategy.name);
-    int fallback = 0;
-    for (const auto& [key, value] :
-         m.required("assign").entries(
-             "a mapping from segment name (or default) to treatment name")) {
-      const std::string segment = key.text("a segment name or default");
-      const int seg = segment == "default" ? -1 : names.segments.find(key, segment);
-      const int t = names.treatments.find(value, value.text("a treatment name"));
-      if (seg < 0) {
-        fallback = t;
-      } else {
-        strategy.treatment_of_segment[seg] = t;
-      }
-    }
-    for (int& t : strategy.treatment_of_segment) {
-      if (t < 0) t = fallback;
-    }
-    s.strategies.push_back(std::move(strategy));
   }
 }
 

@@ -8,6 +8,43 @@
 
 namespace clvsim {
 
+namespace {
+
+YAML::Node rule_yaml(const Scenario& s, const Rule& rule) {
+  YAML::Node when;
+  if (!rule.segments.empty()) {
+    for (int seg : rule.segments) when["segment"].push_back(s.segments.at(seg).name);
+  }
+  auto level = [&](const char* key, const std::optional<int>& v) {
+    if (v) when[key] = s.relationship.levels.at(*v);
+  };
+  auto whole = [&](const char* key, const std::optional<int>& v) {
+    if (v) when[key] = *v;
+  };
+  auto money = [&](const char* key, const std::optional<double>& v) {
+    if (v) when[key] = shortest_text(*v);
+  };
+  level("level_at_least", rule.level_at_least);
+  level("level_at_most", rule.level_at_most);
+  whole("tenure_at_least", rule.tenure_at_least);
+  whole("tenure_at_most", rule.tenure_at_most);
+  money("last_revenue_at_least", rule.last_revenue_at_least);
+  money("last_revenue_at_most", rule.last_revenue_at_most);
+  money("last_profit_at_least", rule.last_profit_at_least);
+  money("last_profit_at_most", rule.last_profit_at_most);
+  money("value_so_far_at_least", rule.value_so_far_at_least);
+  money("value_so_far_at_most", rule.value_so_far_at_most);
+  YAML::Node n;
+  if (when.size() > 0) {
+    when.SetStyle(YAML::EmitterStyle::Flow);
+    n["when"] = when;
+  }
+  n["treatment"] = s.treatments.at(rule.treatment).name;
+  return n;
+}
+
+}  // namespace
+
 std::string resolved_scenario_yaml(const Scenario& s) {
   // Numbers go in as their shortest exact text so they load back unchanged.
   auto flow = [](YAML::Node node) {
@@ -91,6 +128,14 @@ std::string resolved_scenario_yaml(const Scenario& s) {
     for (std::size_t seg = 0; seg < strategy.treatment_of_segment.size(); ++seg) {
       n["assign"][s.segments[seg].name] =
           s.treatments.at(strategy.treatment_of_segment[seg]).name;
+    }
+    for (const Rule& rule : strategy.rules) n["rules"].push_back(rule_yaml(s, rule));
+    if (strategy.budget) {
+      static const char* const kScores[] = {"value_so_far", "last_revenue", "last_profit"};
+      YAML::Node budget;
+      budget["per_period"] = shortest_text(strategy.budget->per_period);
+      budget["rank_by"] = kScores[static_cast<int>(strategy.budget->rank_by)];
+      n["budget"] = flow(budget);
     }
     root["strategies"].push_back(n);
   }

@@ -1,10 +1,7 @@
 #include "clvsim/simulation.hpp"
 
-#include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/parallel_reduce.h>
-#include <oneapi/tbb/partitioner.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -12,6 +9,8 @@
 #include <chrono>
 
 #include "clv_histogram.hpp"
+#include "block_tree.hpp"
+#include "budget_run.hpp"
 #include "cohort_kernel.hpp"
 #include "cohort_tally.hpp"
 #include "model_plan.hpp"
@@ -21,51 +20,34 @@
 namespace clvsim {
 namespace {
 
-// Customers per leaf of the reduction tree. The tree's shape depends only on
-// the cohort size and this grain, never on the thread count, so the order in
-// which floating-point sums meet is fixed. 2,048 keeps a block's kernel state
-// (about 400 KB) in one core's L2 cache: at 4,096 two threads scaled only
-// 1.3-1.7x (bench/whole_run).
-constexpr std::uint64_t kBlockCustomers = 2048;
-
 // Replications in flight at once, bounded so the per-replication tallies of
 // a wave stay within this many bytes. The wave size never changes results:
 // replications are still reduced one by one in order.
 constexpr std::size_t kWaveBytes = std::size_t{256} << 20;
 
-using Histograms = std::vector<ClvHistogram>;  // [segment * strategies + strategy]
-
+// The block-by-block pass over one segment in one replication: every
+// strategy without a budget. Profit is not yet filled in (finish_tally).
 CohortTally simulate_segment(const ModelPlan& plan, const SegmentPlan& segment,
-                             std::uint32_t replication,
-                             tbb::enumerable_thread_specific<Histograms>& histograms,
+                             std::uint32_t replication, ThreadHistograms& histograms,
                              const std::atomic<bool>* cancel) {
   const StreamKey key(plan.seed, replication, segment.index);
   const CohortSchedule schedule = draw_cohort_schedule(plan, segment, key);
-  const CohortTally zero(plan.strategies, plan.horizon);
-  if (schedule.size() == 0) return zero;
-  CohortTally tally = tbb::parallel_deterministic_reduce(
-      tbb::blocked_range<std::uint64_t>(0, schedule.size(), kBlockCustomers), zero,
-      [&](const tbb::blocked_range<std::uint64_t>& range, CohortTally tally) {
-        // oneTBB cancels the other blocks when one throws.
-        if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
-          throw RunCancelled();
-        }
-        thread_local KernelScratch scratch;
-        // This segment's histograms, one per strategy, are contiguous.
-        ClvHistogram* mine =
-            histograms.local().data() +
-            static_cast<std::size_t>(segment.index) * plan.strategies;
-        simulate_customers(plan, segment, key, schedule, range.begin(),
-                           range.end(), tally, mine, scratch);
-        return tally;
-      },
-      [](CohortTally left, const CohortTally& right) {
-        left.add(right);
-        return left;
-      },
-      tbb::simple_partitioner());
-  finish_tally(plan, segment, tally);
-  return tally;
+  if (schedule.size() == 0 || !plan.any_unbudgeted) {
+    return CohortTally(plan.strategies, plan.horizon);
+  }
+  return reduce_blocks(0, schedule.size(), [&](std::uint64_t first, std::uint64_t last) {
+    // oneTBB cancels the other blocks when one throws.
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      throw RunCancelled();
+    }
+    thread_local CustomerBlock block;
+    CohortTally tally(plan.strategies, plan.horizon);
+    // This segment's histograms, one per strategy, are contiguous.
+    ClvHistogram* mine = histograms.local().data() +
+                         static_cast<std::size_t>(segment.index) * plan.strategies;
+    simulate_customers(plan, segment, key, schedule, first, last, tally, mine, block);
+    return tally;
+  });
 }
 
 Results run_in_arena(const Scenario& scenario, int threads,
@@ -75,7 +57,7 @@ Results run_in_arena(const Scenario& scenario, int threads,
   const int segments = static_cast<int>(plan.segments.size());
   const std::uint32_t replications = scenario.simulation.replications;
 
-  tbb::enumerable_thread_specific<Histograms> histograms(
+  ThreadHistograms histograms(
       [&] { return Histograms(static_cast<std::size_t>(plan.strategies) * segments); });
   ResultsBuilder builder(scenario);
 
@@ -96,6 +78,14 @@ Results run_in_arena(const Scenario& scenario, int threads,
       slots[r][g] =
           simulate_segment(plan, plan.segments[g], first + r, histograms, cancel);
     });
+    // Budgeted strategies: each replication's whole cohort at once, its
+    // blocks in parallel.
+    for (std::uint32_t r = 0; r < count; ++r) {
+      for (int s = 0; s < plan.strategies; ++s) {
+        if (plan.budget[s]) run_budgeted_strategy(plan, s, first + r, slots[r], histograms, cancel);
+      }
+      for (int g = 0; g < segments; ++g) finish_tally(plan, plan.segments[g], slots[r][g]);
+    }
     for (std::uint32_t r = 0; r < count; ++r) {
       builder.add_replication(slots[r]);
       for (const CohortTally& tally : slots[r]) {

@@ -58,7 +58,7 @@ inline int add_treatment(Scenario& s, const std::string& name, double cost) {
 // Adds a strategy giving segment g treatment_of_segment[g].
 inline void add_strategy(Scenario& s, const std::string& name,
                          std::vector<int> treatment_of_segment) {
-  s.strategies.push_back({name, std::move(treatment_of_segment)});
+  s.strategies.push_back({name, std::move(treatment_of_segment), {}, {}});
 }
 
 inline void add_segment(Scenario& s, Segment segment) {

@@ -46,7 +46,8 @@ const BadCase kCases[] = {
     {"unknown_treatment_key", "unknown_treatment_key.yaml", 11, "treatments.call.effect", {}},  // effects belong under response
     {"unknown_response_field", "unknown_response_field.yaml", 13, "response.retail.call.retention", {}},  // unknown response field
     {"unknown_relationship_key", "unknown_relationship_key.yaml", 10, "relationship.steps", {}},  // unknown ladder field
-    {"unknown_strategy_key", "unknown_strategy_key.yaml", 10, "strategies.smart.rules", {}},  // rule strategies do not exist yet
+    {"unknown_strategy_key", "unknown_strategy_key.yaml", 11, "strategies.smart.policy", {}},  // not a strategy field
+    {"rules_empty", "rules_empty.yaml", 10, "strategies.smart.rules", {}},  // a rules strategy needs at least one rule
     {"unknown_compare_key", "unknown_compare_key.yaml", 10, "compare.against", {}},  // unknown compare field
     {"missing_name", "missing_name.yaml", 1, "name", {}},  // scenario without a name
     {"missing_horizon", "missing_horizon.yaml", 1, "horizon", {}},  // scenario without a horizon
@@ -58,7 +59,7 @@ const BadCase kCases[] = {
     {"missing_segment_name", "missing_segment_name.yaml", 4, "segments[0].name", {}},  // nameless segment is named by index
     {"missing_treatment_cost", "missing_treatment_cost.yaml", 9, "treatments.call.cost", {}},  // treatment without cost
     {"missing_levels", "missing_levels.yaml", 9, "relationship.levels", {}},  // ladder without levels
-    {"missing_assign", "missing_assign.yaml", 9, "strategies.lazy.assign", {}},  // strategy without assign
+    {"missing_assign", "missing_assign.yaml", 9, "strategies.lazy", {}},  // strategy with neither assign nor rules
     {"missing_baseline", "missing_baseline.yaml", 8, "compare.baseline", {}},  // empty compare
     {"churn_both_models", "churn_both_models.yaml", 7, "segments.retail.churn", {}},  // two churn models
     {"churn_no_model", "churn_no_model.yaml", 6, "segments.retail.churn", {}},  // no churn model

@@ -85,11 +85,53 @@ struct RelationshipLadder {
   bool declared = false;            // false = the implicit single level
 };
 
+// One rule of a `rules` strategy: when every condition that is set holds
+// for a customer at the start of a period, the customer gets `treatment`.
+// Conditions read observable state only: the customer's segment, ladder
+// level, tenure (periods since acquisition, 0 in the first) and history
+// (last period's revenue and profit, discounted profit so far). A rule with
+// no condition set is a catch-all. Bounds are inclusive.
+struct Rule {
+  std::vector<int> segments;  // any of these segment indices; empty = every
+  std::optional<int> level_at_least, level_at_most;    // level indices
+  std::optional<int> tenure_at_least, tenure_at_most;  // periods, >= 0
+  // Conditions on last period never hold in a customer's first period.
+  std::optional<double> last_revenue_at_least, last_revenue_at_most;
+  std::optional<double> last_profit_at_least, last_profit_at_most;
+  // Discounted profit from acquisition to the start of this period.
+  std::optional<double> value_so_far_at_least, value_so_far_at_most;
+  int treatment = 0;
+
+  bool catch_all() const {
+    return segments.empty() && !level_at_least && !level_at_most &&
+           !tenure_at_least && !tenure_at_most && !last_revenue_at_least &&
+           !last_revenue_at_most && !last_profit_at_least && !last_profit_at_most &&
+           !value_so_far_at_least && !value_so_far_at_most;
+  }
+};
+
+// The observable score a budget serves customers by, highest first.
+enum class ValueScore { value_so_far, last_revenue, last_profit };
+
+// A cap on a strategy's treatment spend per period, over all customers of
+// a replication. When the treatments the strategy picks cost more, customers
+// are served in decreasing order of `rank_by` (ties in a fixed random order
+// drawn from the seed) while the running spend stays within the cap; from
+// the first customer that does not fit on, everyone gets "none".
+struct Budget {
+  double per_period = 0.0;  // >= 0, in the scenario's currency per period
+  ValueScore rank_by = ValueScore::value_so_far;
+};
+
 // A strategy decides a treatment each period from observable state only.
-// `assign` maps a segment to one treatment for every period.
+// `assign` (rules empty) maps a segment to one treatment for every period;
+// `rules` (non-empty) picks by the first matching rule, "none" if none
+// matches. Either may have a budget.
 struct Strategy {
   std::string name;
-  std::vector<int> treatment_of_segment;  // [segment] -> treatment index
+  std::vector<int> treatment_of_segment;  // assign: [segment] -> treatment index
+  std::vector<Rule> rules;                // first match wins
+  std::optional<Budget> budget;
 };
 
 struct SimulationSettings {
