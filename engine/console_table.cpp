@@ -90,6 +90,12 @@ std::string strategies_table(const Results& results) {
                  plus_minus(100.0 * 1.96 * s.survival_end.se, 2, "%")});
     }
     out += table.render("  ");
+    if (const auto& b = strategy.budget) {
+      out += "  Budget " + fixed(b->per_period, 2) + " per period: spent " +
+             fixed(b->spend.mean, 2) + " on average (most " + fixed(b->max_spend, 2) +
+             "); binding in " + fixed(100.0 * b->binding_share, 1) + "% of periods, " +
+             fixed(b->denied.mean, 1) + " customers a period moved to none\n";
+    }
   }
   return out;
 }

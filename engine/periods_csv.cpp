@@ -50,7 +50,7 @@ std::string periods_csv(const Results& results) {
       "strategy,segment,period,active,active_se,survival,survival_se,"
       "retention,revenue,revenue_se,profit,profit_se,discounted_profit,"
       "discounted_profit_se,active_all,active_all_se,treatment_cost,"
-      "treatment_cost_se\n";
+      "treatment_cost_se,denied,denied_se\n";
   for (const auto& strategy : results.strategies) {
     std::string strategy_field;
     append_field(strategy_field, strategy.name);
@@ -74,6 +74,7 @@ std::string periods_csv(const Results& results) {
         append_estimate(out, p.discounted_profit);
         append_estimate(out, p.active_all);
         append_estimate(out, p.treatment_cost);
+        append_estimate(out, p.denied);
         out += '\n';
       }
     }

@@ -1,6 +1,7 @@
 #include "results_builder.hpp"
 
 #include <boost/math/distributions/students_t.hpp>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -45,11 +46,12 @@ ResultsBuilder::ResultsBuilder(const Scenario& scenario)
   groups_.resize(static_cast<std::size_t>(strategies_) * (segments_ + 1));
   for (GroupStats& g : groups_) {
     for (auto* v : {&g.active, &g.active_all, &g.period_revenue, &g.profit,
-                    &g.discounted_profit, &g.period_cost}) {
+                    &g.discounted_profit, &g.period_cost, &g.period_denied}) {
       v->resize(horizon_);
     }
   }
   pairs_.resize(groups_.size());
+  budgets_.resize(strategies_);
 }
 
 void ResultsBuilder::add_replication(const std::vector<CohortTally>& tallies) {
@@ -81,6 +83,7 @@ void ResultsBuilder::add_replication(const std::vector<CohortTally>& tallies) {
         stats.profit[t].add(profit_all);
         stats.discounted_profit[t].add(d * profit_all);
         stats.period_cost[t].add(a[kTreatmentCost] + b[kTreatmentCost]);
+        stats.period_denied[t].add(a[kDenied] + b[kDenied]);
       }
       const std::size_t k = static_cast<std::size_t>(s) * (segments_ + 1) + g;
       clv[k] = per_customer(disc_profit, customers);
@@ -92,6 +95,25 @@ void ResultsBuilder::add_replication(const std::vector<CohortTally>& tallies) {
       stats.survival_end.add(
           per_customer(init[(horizon_ - 1) * kTallyFields + kActive], customers));
     }
+  }
+  for (int s = 0; s < strategies_; ++s) {
+    if (!scenario_.strategies[s].budget) continue;
+    BudgetStats& use = budgets_[s];
+    const double* init = total.row(s, kInitialCohort);
+    const double* acq = total.row(s, kAcquiredCohort);
+    double spend = 0, denied = 0;
+    for (int t = 0; t < horizon_; ++t) {
+      const double* a = init + t * kTallyFields;
+      const double* b = acq + t * kTallyFields;
+      const double spent = a[kTreatmentCost] + b[kTreatmentCost];
+      const double refused = a[kDenied] + b[kDenied];
+      spend += spent;
+      denied += refused;
+      use.max_spend = std::max(use.max_spend, spent);
+      use.binding_periods += refused > 0;
+    }
+    use.spend.add(spend / horizon_);
+    use.denied.add(denied / horizon_);
   }
   // Paired differences against the baseline, replication by replication.
   const int b = scenario_.baseline;
@@ -150,8 +172,19 @@ Results ResultsBuilder::finish(const std::vector<ClvHistogram>& histograms) cons
         p.profit = estimate_of(stats.profit[t]);
         p.discounted_profit = estimate_of(stats.discounted_profit[t]);
         p.treatment_cost = estimate_of(stats.period_cost[t]);
+        p.denied = estimate_of(stats.period_denied[t]);
       }
       ss.periods.push_back(std::move(periods));
+    }
+    if (const auto& budget = scenario_.strategies[s].budget) {
+      const BudgetStats& use = budgets_[s];
+      BudgetUse u;
+      u.per_period = budget->per_period;
+      u.spend = estimate_of(use.spend);
+      u.max_spend = use.max_spend;
+      u.binding_share = use.binding_periods / (static_cast<double>(use.spend.count()) * horizon_);
+      u.denied = estimate_of(use.denied);
+      ss.budget = u;
     }
     r.strategies.push_back(std::move(ss));
   }

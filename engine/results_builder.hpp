@@ -32,7 +32,13 @@ class ResultsBuilder {
     RunningStat clv, survival_end, revenue, treatment_cost, equity;
     // [t]: active, active_all, revenue, profit, discounted profit, cost
     std::vector<RunningStat> active, active_all, period_revenue, profit,
-        discounted_profit, period_cost;
+        discounted_profit, period_cost, period_denied;
+  };
+  // Budget use of one strategy (total over segments).
+  struct BudgetStats {
+    RunningStat spend, denied;
+    double max_spend = 0;
+    double binding_periods = 0;
   };
   struct PairStats {
     RunningStat clv_uplift, cost_change;
@@ -53,6 +59,7 @@ class ResultsBuilder {
   std::vector<double> initial_customers_;  // [segment], then total
   std::vector<GroupStats> groups_;
   std::vector<PairStats> pairs_;  // [strategy * (segments + 1) + segment]
+  std::vector<BudgetStats> budgets_;  // [strategy]
 };
 
 }  // namespace clvsim

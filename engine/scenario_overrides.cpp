@@ -23,12 +23,22 @@ std::string trim(const std::string& s) {
   return s.substr(first, last - first + 1);
 }
 
+// "a.b[2].c" -> a, b, 2, c: error messages print list items without a name
+// as [index], and a path copied from one must work here too.
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> keys;
   std::string::size_type start = 0;
   while (true) {
     const auto dot = path.find('.', start);
-    keys.push_back(path.substr(start, dot - start));
+    std::string key = path.substr(start, dot - start);
+    const auto open = key.rfind('[');
+    if (open != std::string::npos && open > 0 && key.back() == ']' &&
+        key.find_first_not_of("0123456789", open + 1) == key.size() - 1 &&
+        key.size() - open > 2) {
+      keys.push_back(key.substr(0, open));
+      key = key.substr(open + 1, key.size() - open - 2);
+    }
+    keys.push_back(std::move(key));
     if (dot == std::string::npos) return keys;
     start = dot + 1;
   }

@@ -96,6 +96,20 @@ void read_conditions(const CheckedNode& node, const Scenario& s, const Names& na
         rule.value_so_far_at_least, rule.value_so_far_at_most, "value_so_far");
 }
 
+// Whether no customer can fail `rule`'s conditions: none set, or only
+// bounds at the ends of their range (every segment, the lowest level, ...).
+bool matches_everyone(const Rule& rule, const Scenario& s) {
+  const int top_level = static_cast<int>(s.relationship.levels.size()) - 1;
+  return (rule.segments.empty() || rule.segments.size() == s.segments.size()) &&
+         rule.level_at_least.value_or(0) <= 0 &&
+         rule.level_at_most.value_or(top_level) >= top_level &&
+         rule.tenure_at_least.value_or(0) <= 0 &&
+         rule.tenure_at_most.value_or(s.horizon - 1) >= s.horizon - 1 &&
+         !rule.last_revenue_at_least && !rule.last_revenue_at_most &&
+         !rule.last_profit_at_least && !rule.last_profit_at_most &&
+         !rule.value_so_far_at_least && !rule.value_so_far_at_most;
+}
+
 std::vector<Rule> read_rules(const CheckedNode& node, const Scenario& s,
                              const Names& names) {
   const auto items = node.items("a list of rules, each with treatment and optional when");
@@ -103,9 +117,9 @@ std::vector<Rule> read_rules(const CheckedNode& node, const Scenario& s,
   std::vector<Rule> rules;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const CheckedMap m = items[i].map({"when", "treatment"});
-    if (!rules.empty() && rules.back().catch_all()) {
+    if (!rules.empty() && matches_everyone(rules.back(), s)) {
       items[i].fail("can never match: rule " + std::to_string(i - 1) +
-                        " above has no condition and matches every customer",
+                        " above matches every customer in every period",
                     "the catch-all rule last");
     }
     Rule rule;
@@ -130,7 +144,7 @@ Budget read_budget(const CheckedNode& node) {
     } else if (score == "last_profit") {
       budget.rank_by = ValueScore::last_profit;
     } else {
-      rank->fail("unknown value score \"" + score + "\"",
+      rank->fail("cannot rank customers by \"" + score + "\"",
                  "one of: value_so_far, last_revenue, last_profit");
     }
   }

@@ -58,6 +58,15 @@ Json strategy(const StrategySummary& s) {
   }
   j["segments"] = std::move(segments);
   j["total"] = s.segments.empty() ? Json(nullptr) : segment(s.segments.back());
+  if (s.budget) {
+    Json b = Json::object();
+    b["per_period"] = number(s.budget->per_period);
+    b["spend"] = estimate(s.budget->spend);
+    b["max_spend"] = number(s.budget->max_spend);
+    b["binding_share"] = number(s.budget->binding_share);
+    b["denied"] = estimate(s.budget->denied);
+    j["budget"] = std::move(b);
+  }
   return j;
 }
 

@@ -48,6 +48,36 @@ const BadCase kCases[] = {
     {"unknown_relationship_key", "unknown_relationship_key.yaml", 10, "relationship.steps", {}},  // unknown ladder field
     {"unknown_strategy_key", "unknown_strategy_key.yaml", 11, "strategies.smart.policy", {}},  // not a strategy field
     {"rules_empty", "rules_empty.yaml", 10, "strategies.smart.rules", {}},  // a rules strategy needs at least one rule
+    {"rules_unknown_treatment", "rules_unknown_treatment.yaml", 14, "strategies.smart.rules[0].treatment", {}},  // typo in a rule's treatment
+    {"rules_missing_treatment", "rules_missing_treatment.yaml", 13, "strategies.smart.rules[0].treatment", {}},  // a rule without a treatment
+    {"rules_unknown_rule_key", "rules_unknown_rule_key.yaml", 14, "strategies.smart.rules[0].then", {}},  // then is not a rule field; the field is treatment
+    {"rules_mapping", "rules_mapping.yaml", 13, "strategies.smart.rules", {}},  // a mapping where the list of rules is expected
+    {"rules_and_assign", "rules_and_assign.yaml", 11, "strategies.smart", {}},  // a strategy has exactly one of assign and rules
+    {"rules_after_catch_all", "rules_after_catch_all.yaml", 14, "strategies.smart.rules[1]", {}},  // unreachable: the rule above has no when
+    {"rules_after_matches_everyone", "rules_after_matches_everyone.yaml", 15, "strategies.smart.rules[1]", {}},  // unreachable: the rule above holds for every customer anyway
+    {"rules_empty_when", "rules_empty_when.yaml", 13, "strategies.smart.rules[0].when", {}},  // an empty when; leave it out for a catch-all
+    {"rules_unknown_condition", "rules_unknown_condition.yaml", 13, "strategies.smart.rules[0].when.churn_at_least", {}},  // churn propensity is latent, not observable
+    {"rules_unknown_segment", "rules_unknown_segment.yaml", 18, "strategies.smart.rules[0].when.segment", {}},  // segment names no segment
+    {"rules_unknown_segment_in_list", "rules_unknown_segment_in_list.yaml", 18, "strategies.smart.rules[0].when.segment[1]", {}},  // one name in the segment list names no segment
+    {"rules_segment_twice", "rules_segment_twice.yaml", 18, "strategies.smart.rules[0].when.segment[2]", {}},  // the same segment twice in the list
+    {"rules_segment_empty_list", "rules_segment_empty_list.yaml", 13, "strategies.smart.rules[0].when.segment", {}},  // an empty list; internally no segments means every segment
+    {"rules_unknown_level", "rules_unknown_level.yaml", 18, "strategies.smart.rules[0].when.level_at_least", {}},  // level_at_least names no level
+    {"rules_level_without_ladder", "rules_level_without_ladder.yaml", 13, "strategies.smart.rules[0].when.level_at_least", {}},  // a level condition without a relationship ladder
+    {"rules_level_bounds_reversed", "rules_level_bounds_reversed.yaml", 18, "strategies.smart.rules[0].when.level_at_most", {}},  // level_at_least above level_at_most
+    {"rules_tenure_bounds_reversed", "rules_tenure_bounds_reversed.yaml", 13, "strategies.smart.rules[0].when.tenure_at_most", {}},  // tenure_at_least above tenure_at_most
+    {"rules_tenure_beyond_horizon", "rules_tenure_beyond_horizon.yaml", 13, "strategies.smart.rules[0].when.tenure_at_least", {}},  // tenure runs 0..horizon-1
+    {"rules_tenure_negative", "rules_tenure_negative.yaml", 13, "strategies.smart.rules[0].when.tenure_at_most", {}},  // negative tenure
+    {"rules_tenure_fraction", "rules_tenure_fraction.yaml", 13, "strategies.smart.rules[0].when.tenure_at_least", {}},  // tenure is a whole number of periods
+    {"rules_last_revenue_negative", "rules_last_revenue_negative.yaml", 13, "strategies.smart.rules[0].when.last_revenue_at_least", {}},  // revenue is never negative
+    {"rules_last_profit_bounds_reversed", "rules_last_profit_bounds_reversed.yaml", 13, "strategies.smart.rules[0].when.last_profit_at_most", {}},  // last_profit_at_least above last_profit_at_most
+    {"rules_value_so_far_bounds_reversed", "rules_value_so_far_bounds_reversed.yaml", 13, "strategies.smart.rules[0].when.value_so_far_at_most", {}},  // value_so_far_at_least above value_so_far_at_most
+    {"budget_scalar", "budget_scalar.yaml", 13, "strategies.smart.budget", {}},  // a number where the budget mapping is expected
+    {"budget_missing_per_period", "budget_missing_per_period.yaml", 13, "strategies.smart.budget.per_period", {}},  // a budget without per_period
+    {"budget_per_period_negative", "budget_per_period_negative.yaml", 13, "strategies.smart.budget.per_period", {}},  // negative budget
+    {"budget_per_period_inf", "budget_per_period_inf.yaml", 13, "strategies.smart.budget.per_period", {}},  // an unlimited budget is no budget; leave it out
+    {"budget_per_period_word", "budget_per_period_word.yaml", 13, "strategies.smart.budget.per_period", {}},  // a word where a number is expected
+    {"budget_unknown_rank_by", "budget_unknown_rank_by.yaml", 13, "strategies.smart.budget.rank_by", {}},  // tenure is not a value score
+    {"budget_unknown_key", "budget_unknown_key.yaml", 13, "strategies.smart.budget.per_customer", {}},  // not a budget field
     {"unknown_compare_key", "unknown_compare_key.yaml", 10, "compare.against", {}},  // unknown compare field
     {"missing_name", "missing_name.yaml", 1, "name", {}},  // scenario without a name
     {"missing_horizon", "missing_horizon.yaml", 1, "horizon", {}},  // scenario without a horizon
@@ -142,6 +172,9 @@ const BadCase kCases[] = {
     {"set_value_not_yaml", "set_target.yaml", 0, "horizon", {"horizon=[1,"}, "--set"},  // VALUE must parse as YAML
     {"set_without_equals", "set_target.yaml", 0, "horizon", {"horizon"}, "--set"},  // PATH=VALUE needs '='
     {"set_empty_path_part", "set_target.yaml", 0, "segments..name", {"segments..name=x"}, "--set"},  // empty part in the path
+    {"budget_set_per_period_negative", "budget_set_target.yaml", 16, "strategies.smart.budget.per_period", {"strategies.smart.budget.per_period=-5"}},  // a negative budget through --set
+    {"budget_set_scalar", "budget_set_target.yaml", 16, "strategies.smart.budget", {"strategies.smart.budget=250"}},  // replacing the budget mapping with a number
+    {"rules_set_unknown_treatment", "budget_set_target.yaml", 15, "strategies.smart.rules[0].treatment", {"strategies.smart.rules.0.treatment=cal"}},  // a rule addressed by index; unknown treatment
     {"unreadable", "does_not_exist.yaml", 0, "", {}},  // no such file
     {"directory", ".", 0, "", {}},  // a directory is not a file
 };

@@ -108,6 +108,7 @@ Results make_results(bool one_replication = false) {
         p.profit = {-1.5, se};
         p.discounted_profit = {-1.5 / std::pow(1.008, t), se};
         p.treatment_cost = {2.0, se};
+        p.denied = {0.0, se};
       }
       st.periods.push_back(periods);
     }
@@ -260,11 +261,11 @@ TEST(PeriodsCsv, HeaderAndOneRowPerStrategySegmentPeriod) {
       "strategy,segment,period,active,active_se,survival,survival_se,"
       "retention,revenue,revenue_se,profit,profit_se,discounted_profit,"
       "discounted_profit_se,active_all,active_all_se,treatment_cost,"
-      "treatment_cost_se";
+      "treatment_cost_se,denied,denied_se";
   EXPECT_EQ(text.substr(0, text.find('\n')), header);
   const auto rows = parse_csv(text);
   ASSERT_EQ(rows.size(), 1u + 2 * 3 * 3);
-  for (const auto& row : rows) ASSERT_EQ(row.size(), 18u);
+  for (const auto& row : rows) ASSERT_EQ(row.size(), 20u);
   EXPECT_EQ(rows[1][0], "one-size");
   EXPECT_EQ(rows[1][1], "retail");
   EXPECT_EQ(rows[1][2], "0");
@@ -298,6 +299,7 @@ TEST(PeriodsCsv, UnknownValuesAreEmpty) {
   EXPECT_EQ(row[6], "");  // survival_se
   EXPECT_EQ(row[7], "0.9");
   EXPECT_EQ(row[17], "");  // treatment_cost_se
+  EXPECT_EQ(row[19], "");  // denied_se
 }
 
 TEST(RunJson, CarriesRunMetadata) {

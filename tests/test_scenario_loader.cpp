@@ -82,6 +82,29 @@ void expect_same(const Scenario& a, const Scenario& b) {
     EXPECT_EQ(a.strategies[k].name, b.strategies[k].name);
     EXPECT_EQ(a.strategies[k].treatment_of_segment,
               b.strategies[k].treatment_of_segment);
+    ASSERT_EQ(a.strategies[k].rules.size(), b.strategies[k].rules.size());
+    for (std::size_t i = 0; i < a.strategies[k].rules.size(); ++i) {
+      SCOPED_TRACE("rule " + std::to_string(i));
+      const Rule& x = a.strategies[k].rules[i];
+      const Rule& y = b.strategies[k].rules[i];
+      EXPECT_EQ(x.segments, y.segments);
+      EXPECT_EQ(x.level_at_least, y.level_at_least);
+      EXPECT_EQ(x.level_at_most, y.level_at_most);
+      EXPECT_EQ(x.tenure_at_least, y.tenure_at_least);
+      EXPECT_EQ(x.tenure_at_most, y.tenure_at_most);
+      EXPECT_EQ(x.last_revenue_at_least, y.last_revenue_at_least);
+      EXPECT_EQ(x.last_revenue_at_most, y.last_revenue_at_most);
+      EXPECT_EQ(x.last_profit_at_least, y.last_profit_at_least);
+      EXPECT_EQ(x.last_profit_at_most, y.last_profit_at_most);
+      EXPECT_EQ(x.value_so_far_at_least, y.value_so_far_at_least);
+      EXPECT_EQ(x.value_so_far_at_most, y.value_so_far_at_most);
+      EXPECT_EQ(x.treatment, y.treatment);
+    }
+    ASSERT_EQ(a.strategies[k].budget.has_value(), b.strategies[k].budget.has_value());
+    if (a.strategies[k].budget) {
+      EXPECT_EQ(a.strategies[k].budget->per_period, b.strategies[k].budget->per_period);
+      EXPECT_EQ(a.strategies[k].budget->rank_by, b.strategies[k].budget->rank_by);
+    }
   }
   EXPECT_EQ(a.baseline, b.baseline);
 }
@@ -373,6 +396,38 @@ TEST(ScenarioLoader, MissingOverridePathNamesTheDeepestExistingKey) {
 TEST(ScenarioLoader, RoundTripMinimal) { expect_round_trip(load_good("minimal.yaml")); }
 
 TEST(ScenarioLoader, RoundTripFull) { expect_round_trip(load_good("full.yaml")); }
+
+TEST(ScenarioLoader, RoundTripRules) { expect_round_trip(load_good("rules.yaml")); }
+
+TEST(ScenarioLoader, RulesAndBudgetAreRead) {
+  const Scenario s = load_good("rules.yaml");
+  ASSERT_EQ(s.strategies.size(), 2u);
+  const Strategy& v = s.strategies[1];
+  EXPECT_TRUE(v.treatment_of_segment.empty());
+  ASSERT_EQ(v.rules.size(), 4u);
+  EXPECT_EQ(v.rules[0].segments, (std::vector<int>{1}));
+  EXPECT_EQ(v.rules[0].level_at_least, 2);
+  EXPECT_EQ(v.rules[0].treatment, 2);
+  EXPECT_EQ(v.rules[1].segments, (std::vector<int>{0, 1}));
+  EXPECT_EQ(v.rules[1].tenure_at_most, 2);
+  EXPECT_EQ(v.rules[2].value_so_far_at_least, -50.5);
+  EXPECT_EQ(v.rules[2].last_revenue_at_most, 80);
+  EXPECT_EQ(v.rules[2].last_profit_at_least, -3);
+  EXPECT_TRUE(v.rules[3].catch_all());
+  ASSERT_TRUE(v.budget.has_value());
+  EXPECT_EQ(v.budget->per_period, 2500);
+  EXPECT_EQ(v.budget->rank_by, ValueScore::last_profit);
+  EXPECT_EQ(s.baseline, 0);
+}
+
+// Error messages print unnamed list items as [index]; --set takes the same.
+TEST(ScenarioLoader, OverridePathsAcceptListIndices) {
+  const Scenario s = load_good(
+      "rules.yaml", {"strategies.value-first.rules[1].treatment=consultative",
+                     "strategies.value-first.rules.3.treatment=automated"});
+  EXPECT_EQ(s.strategies[1].rules[1].treatment, 2);
+  EXPECT_EQ(s.strategies[1].rules[3].treatment, 1);
+}
 
 TEST(ScenarioLoader, RoundTripIsExactForAwkwardValues) {
   Scenario s = load_good("full.yaml");

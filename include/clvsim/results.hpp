@@ -51,6 +51,16 @@ struct PeriodSummary {
   Estimate profit;             // all customers, after cost to serve and treatment
   Estimate discounted_profit;  // profit / (1+d)^t
   Estimate treatment_cost;     // all customers
+  Estimate denied;             // customers a budget moved to "none"
+};
+
+// How a strategy's budget was used, over every (replication, period).
+struct BudgetUse {
+  double per_period = 0;     // the cap
+  Estimate spend;            // treatment spend per period, averaged over periods
+  double max_spend = 0;      // the most spent in any period of any replication
+  double binding_share = 0;  // share of periods in which a customer was denied
+  Estimate denied;           // customers denied per period, averaged over periods
 };
 
 struct StrategySummary {
@@ -59,6 +69,7 @@ struct StrategySummary {
   std::vector<SegmentSummary> segments;
   // periods[segment index as above][t]
   std::vector<std::vector<PeriodSummary>> periods;
+  std::optional<BudgetUse> budget;  // strategies with a budget only
 };
 
 // Paired difference strategy - baseline, replication by replication.
