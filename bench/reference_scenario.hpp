@@ -39,3 +39,59 @@ inline Scenario reference_scenario(std::uint64_t customers, int horizon,
 }
 
 }  // namespace clvsim::bench
+
+namespace clvsim::bench {
+
+// The reference model served by one strategy of increasing complexity, for
+// measuring what strategies cost the inner loop (bench/strategy_cost.cpp).
+enum class StrategyVariant {
+  none,     // the reference: no treatment, no ladder
+  treated,  // a four-level ladder with moves, one treatment for everyone
+  rules,    // the ladder, a treatment chosen per customer and period by rules
+  budget,   // the same rules under a budget that binds in every period
+};
+
+inline Scenario reference_with_strategy(std::uint64_t customers, int horizon,
+                                        std::uint32_t replications, std::uint64_t seed,
+                                        StrategyVariant variant) {
+  Scenario s = reference_scenario(customers, horizon, replications, seed);
+  if (variant == StrategyVariant::none) return s;
+  RelationshipLadder& ladder = s.relationship;
+  ladder.levels = {"product", "solution", "partnership", "trust"};
+  ladder.churn = {1.0, 0.85, 0.7, 0.5};
+  ladder.revenue = {1.0, 1.1, 1.25, 1.4};
+  ladder.up = 0.05;
+  ladder.down = 0.02;
+  ladder.declared = true;
+  s.treatments.push_back({"advice", 2.0});
+  s.treatments.push_back({"offers", 0.4});
+  s.response[0].push_back({0.8, 1.05, 0.08, std::nullopt});
+  s.response[0].push_back({0.95, 1.0, std::nullopt, std::nullopt});
+  Strategy& st = s.strategies[0];
+  if (variant == StrategyVariant::treated) {
+    st.treatment_of_segment = {1};
+    return s;
+  }
+  // Advice for the valuable and the loyal, offers for newcomers, nothing
+  // for the rest.
+  st.treatment_of_segment.clear();
+  Rule r;
+  r.value_so_far_at_least = 40;
+  r.treatment = 1;
+  st.rules.push_back(r);
+  r = Rule{};
+  r.level_at_least = 2;
+  r.treatment = 1;
+  st.rules.push_back(r);
+  r = Rule{};
+  r.tenure_at_most = 2;
+  r.treatment = 2;
+  st.rules.push_back(r);
+  if (variant == StrategyVariant::budget) {
+    // About a third of what the rules ask for at the start.
+    st.budget = Budget{0.3 * static_cast<double>(customers), ValueScore::value_so_far};
+  }
+  return s;
+}
+
+}  // namespace clvsim::bench

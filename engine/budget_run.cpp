@@ -121,7 +121,7 @@ void run_budgeted_strategy(const ModelPlan& plan, int s, std::uint32_t replicati
       b.customers.admit(t);
       if (b.customers.active() == 0) return;
       b.customers.decide(s, t);
-      b.customers.find_budget_candidates(budget.rank_by, t);
+      b.customers.find_budget_candidates(budget.rank_by);
     });
     candidates.clear();
     for (const BudgetBlock& b : blocks) {

@@ -74,8 +74,8 @@ class CustomerBlock {
   // strategy `s`, reading observable state only (see Rule in scenario.hpp).
   void decide(int s, int t);
   // Lists the customers whose chosen treatment costs money, ranked by
-  // `score`, remembering who they are for apply_budget().
-  void find_budget_candidates(ValueScore score, int t);
+  // `score`, remembering who they are for apply_budget(). After decide().
+  void find_budget_candidates(ValueScore score);
   const std::vector<BudgetCandidate>& budget_candidates() const { return candidate_; }
   // Moves every candidate ranked at or after `first_unserved` (in the order
   // of BudgetCandidate) to "none" and counts them in `tally` (strategy row
@@ -118,7 +118,9 @@ class CustomerBlock {
     std::vector<unsigned char> initial, treatment;
     std::vector<double> lifeline, theta, mu, survival;
     std::vector<double> discounted_revenue, discounted_cost, last_revenue, last_profit;
-    // This period only: Philox words, draws, revenue, who leaves.
+    // This period only: value so far (decide()), Philox words, draws,
+    // revenue, who leaves (step()).
+    std::vector<double> value;
     std::vector<std::uint32_t> word[4];
     std::vector<double> gamma, revenue;
     std::vector<unsigned char> fast, leaves;

@@ -75,5 +75,40 @@ TEST(ShippedScenarios, BaselineAgainstItselfIsExactlyZero) {
   EXPECT_EQ(seen, 4);
 }
 
+// value_first.yaml at a tenth of its size (budgets scaled alike): ranking
+// by value keeps most of the unlimited uplift at a fraction of its cost and
+// beats ranking by last month's revenue; the cap is never exceeded.
+TEST(ShippedScenarios, ValueFirstBudgetKeepsMostOfTheUpliftForLess) {
+  const Scenario sc = load_scenario(
+      (kScenarios / "value_first.yaml").string(),
+      {{"segments.transactional.customers", "4000"},
+       {"segments.consultative.customers", "1500"},
+       {"segments.strategic.customers", "150"},
+       {"strategies.tailored-capped.budget.per_period", "12000"},
+       {"strategies.value-then-needs.budget.per_period", "12000"},
+       {"strategies.tailored-capped-by-last-revenue.budget.per_period", "12000"},
+       {"simulation.replications", "24"}});
+  const Results r = run_simulation(sc, {.threads = 2});
+  auto total = [&](const std::string& name) {
+    for (const Comparison& c : r.comparisons) {
+      if (c.strategy == name && c.segment == "total") return c;
+    }
+    ADD_FAILURE() << name;
+    return Comparison{};
+  };
+  const Comparison unlimited = total("tailored-unlimited");
+  const Comparison capped = total("tailored-capped");
+  EXPECT_GT(capped.clv_uplift_ci95.low, 0.0);
+  EXPECT_GT(capped.clv_uplift.mean, 0.8 * unlimited.clv_uplift.mean);
+  EXPECT_LT(capped.treatment_cost_change.mean, 0.7 * unlimited.treatment_cost_change.mean);
+  // Same wishes, same budget, only the ranking differs: paired by common
+  // random numbers, value so far beats last revenue.
+  EXPECT_GT(capped.clv_uplift.mean - total("tailored-capped-by-last-revenue").clv_uplift.mean,
+            0.0);
+  for (const StrategySummary& s : r.strategies) {
+    if (s.budget) EXPECT_LE(s.budget->max_spend, 12000 * (1 + 1e-12)) << s.name;
+  }
+}
+
 }  // namespace
 }  // namespace clvsim
