@@ -75,18 +75,9 @@ inline Scenario reference_with_strategy(std::uint64_t customers, int horizon,
   // Advice for the valuable and the loyal, offers for newcomers, nothing
   // for the rest.
   st.treatment_of_segment.clear();
-  Rule r;
-  r.value_so_far_at_least = 40;
-  r.treatment = 1;
-  st.rules.push_back(r);
-  r = Rule{};
-  r.level_at_least = 2;
-  r.treatment = 1;
-  st.rules.push_back(r);
-  r = Rule{};
-  r.tenure_at_most = 2;
-  r.treatment = 2;
-  st.rules.push_back(r);
+  st.rules = {Rule{.value_so_far_at_least = 40, .treatment = 1},
+              Rule{.level_at_least = 2, .treatment = 1},
+              Rule{.tenure_at_most = 2, .treatment = 2}};
   if (variant == StrategyVariant::budget) {
     // About a third of what the rules ask for at the start.
     st.budget = Budget{0.3 * static_cast<double>(customers), ValueScore::value_so_far};

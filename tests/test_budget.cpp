@@ -36,18 +36,9 @@ Scenario busy_scenario(std::optional<Budget> budget) {
   }
   Strategy s;
   s.name = "tiered";
-  Rule r;
-  r.value_so_far_at_least = 40;
-  r.treatment = call;
-  s.rules.push_back(r);
-  r = Rule{};
-  r.level_at_least = 1;
-  r.treatment = call;
-  s.rules.push_back(r);
-  r = Rule{};
-  r.tenure_at_most = 3;
-  r.treatment = mail;
-  s.rules.push_back(r);
+  s.rules = {Rule{.value_so_far_at_least = 40, .treatment = call},
+             Rule{.level_at_least = 1, .treatment = call},
+             Rule{.tenure_at_most = 3, .treatment = mail}};
   s.budget = budget;
   sc.strategies.push_back(s);
   testing::add_strategy(sc, "call-all", {call, call, call});

@@ -11,11 +11,11 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 
 #include "clvsim/simulation.hpp"
 #include "scenario_fixtures.hpp"
+#include "statistical_checks.hpp"
 
 namespace clvsim {
 namespace {
@@ -84,9 +84,7 @@ Scenario ladder_scenario() {
 template <class Exact>
 void expect_matches_chain(const Scenario& sc, const Exact& exact_of) {
   const Results r = run_simulation(sc, {.threads = 2});
-  const double k = boost::math::quantile(boost::math::complement(
-      boost::math::students_t_distribution<double>(sc.simulation.replications - 1),
-      1e-5 / 183 / 2));
+  const double k = testing::bonferroni_k(sc.simulation.replications, 183);
   for (int s = 0; s < 3; ++s) {
     SCOPED_TRACE(sc.strategies[s].name);
     const ChainAnswer exact = exact_of(s);
@@ -94,12 +92,8 @@ void expect_matches_chain(const Scenario& sc, const Exact& exact_of) {
     EXPECT_NEAR(exact.active[0], sc.segments[0].customers, 1e-7 * sc.segments[0].customers);
     const auto& periods = r.strategies[s].periods[0];
     for (int t = 0; t < sc.horizon; ++t) {
-      const PeriodSummary& p = periods[t];
-      EXPECT_NEAR(p.active.mean, exact.active[t], k * p.active.se + 1e-7 * exact.active[t])
-          << "t=" << t;
-      EXPECT_NEAR(p.profit.mean, exact.profit[t],
-                  k * p.profit.se + 1e-7 * std::fabs(exact.profit[t]))
-          << "t=" << t;
+      testing::expect_within(periods[t].active, exact.active[t], k, t);
+      testing::expect_within(periods[t].profit, exact.profit[t], k, t);
     }
     const Estimate& clv = r.strategies[s].segments[0].clv;
     EXPECT_NEAR(clv.mean, exact.clv, k * clv.se);

@@ -13,7 +13,6 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <boost/math/distributions/students_t.hpp>
 #include <boost/math/quadrature/gauss.hpp>
 #include <boost/math/special_functions/beta.hpp>
 #include <cmath>
@@ -21,6 +20,7 @@
 
 #include "clvsim/simulation.hpp"
 #include "scenario_fixtures.hpp"
+#include "statistical_checks.hpp"
 
 namespace clvsim {
 namespace {
@@ -124,21 +124,10 @@ Scenario rules_scenario(Segment segment) {
   sc.response[0][catalogue] = {1.3, 1.0, std::nullopt, 0.2};
   Strategy rules;
   rules.name = "lifecycle";
-  Rule r;
-  r.tenure_at_most = 2;
-  r.treatment = onboard;
-  rules.rules.push_back(r);
-  r = Rule{};
-  r.level_at_least = 2;
-  r.treatment = consult;
-  rules.rules.push_back(r);
-  r = Rule{};
-  r.level_at_most = 0;
-  r.tenure_at_least = 12;
-  r.treatment = catalogue;
-  rules.rules.push_back(r);
-  r = Rule{};  // catch-all
-  rules.rules.push_back(r);
+  rules.rules = {Rule{.tenure_at_most = 2, .treatment = onboard},
+                 Rule{.level_at_least = 2, .treatment = consult},
+                 Rule{.level_at_most = 0, .tenure_at_least = 12, .treatment = catalogue},
+                 Rule{}};  // catch-all: none
   sc.strategies.push_back(rules);
   return sc;
 }
@@ -148,21 +137,12 @@ Scenario rules_scenario(Segment segment) {
 // false-alarm rate of 1e-5 / 91 (Bonferroni).
 void expect_matches(const Scenario& sc, const ChainAnswer& exact) {
   const Results r = run_simulation(sc, {.threads = 2});
-  constexpr int kChecks = 91;
-  const double k = boost::math::quantile(boost::math::complement(
-      boost::math::students_t_distribution<double>(sc.simulation.replications - 1),
-      1e-5 / kChecks / 2));
+  const double k = testing::bonferroni_k(sc.simulation.replications, 91);
   const auto& periods = r.strategies[1].periods[0];
   for (int t = 0; t < sc.horizon; ++t) {
-    const PeriodSummary& p = periods[t];
-    EXPECT_NEAR(p.active.mean, exact.active[t], k * p.active.se + 1e-7 * exact.active[t])
-        << "t=" << t;
-    EXPECT_NEAR(p.profit.mean, exact.profit[t],
-                k * p.profit.se + 1e-7 * std::fabs(exact.profit[t]))
-        << "t=" << t;
-    EXPECT_NEAR(p.treatment_cost.mean, exact.cost[t],
-                k * p.treatment_cost.se + 1e-7 * exact.cost[t])
-        << "t=" << t;
+    testing::expect_within(periods[t].active, exact.active[t], k, t);
+    testing::expect_within(periods[t].profit, exact.profit[t], k, t);
+    testing::expect_within(periods[t].treatment_cost, exact.cost[t], k, t);
   }
   const Estimate& clv = r.strategies[1].segments[0].clv;
   EXPECT_NEAR(clv.mean, exact.clv, k * clv.se);
@@ -200,14 +180,8 @@ TEST(Rules, FirstMatchWins) {
   for (const auto& [name, first, second] : {std::tuple{"a-first", a, b}, std::tuple{"b-first", b, a}}) {
     Strategy s;
     s.name = name;
-    Rule r;
-    r.segments = {0};
-    r.treatment = first;
-    s.rules.push_back(r);
-    r = Rule{};
-    r.tenure_at_least = 0;
-    r.treatment = second;
-    s.rules.push_back(r);
+    s.rules = {Rule{.segments = {0}, .treatment = first},
+               Rule{.tenure_at_least = 0, .treatment = second}};
     sc.strategies.push_back(s);
   }
   const Results r = run_simulation(sc, {.threads = 1});
@@ -233,17 +207,9 @@ TEST(Rules, HistoryConditionsUseObservedValueSoFar) {
   const double threshold = 30;
   Strategy s;
   s.name = "history";
-  Rule r;
-  r.value_so_far_at_least = threshold;
-  r.treatment = premium;
-  s.rules.push_back(r);
-  r = Rule{};
-  r.last_revenue_at_most = 1e9;  // true from the second period on
-  r.treatment = 0;
-  s.rules.push_back(r);
-  r = Rule{};
-  r.treatment = starter;  // first period only
-  s.rules.push_back(r);
+  s.rules = {Rule{.value_so_far_at_least = threshold, .treatment = premium},
+             Rule{.last_revenue_at_most = 1e9, .treatment = 0},  // from the second period
+             Rule{.treatment = starter}};                        // the first period only
   sc.strategies.push_back(s);
 
   // The history every survivor shares.

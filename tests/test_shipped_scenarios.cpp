@@ -106,7 +106,9 @@ TEST(ShippedScenarios, ValueFirstBudgetKeepsMostOfTheUpliftForLess) {
   EXPECT_GT(capped.clv_uplift.mean - total("tailored-capped-by-last-revenue").clv_uplift.mean,
             0.0);
   for (const StrategySummary& s : r.strategies) {
-    if (s.budget) EXPECT_LE(s.budget->max_spend, 12000 * (1 + 1e-12)) << s.name;
+    if (s.budget) {
+      EXPECT_LE(s.budget->max_spend, 12000 * (1 + 1e-12)) << s.name;
+    }
   }
 }
 

@@ -92,14 +92,14 @@ struct RelationshipLadder {
 // (last period's revenue and profit, discounted profit so far). A rule with
 // no condition set is a catch-all. Bounds are inclusive.
 struct Rule {
-  std::vector<int> segments;  // any of these segment indices; empty = every
-  std::optional<int> level_at_least, level_at_most;    // level indices
-  std::optional<int> tenure_at_least, tenure_at_most;  // periods, >= 0
+  std::vector<int> segments{};  // any of these segment indices; empty = every
+  std::optional<int> level_at_least{}, level_at_most{};    // level indices
+  std::optional<int> tenure_at_least{}, tenure_at_most{};  // periods, >= 0
   // Conditions on last period never hold in a customer's first period.
-  std::optional<double> last_revenue_at_least, last_revenue_at_most;
-  std::optional<double> last_profit_at_least, last_profit_at_most;
+  std::optional<double> last_revenue_at_least{}, last_revenue_at_most{};
+  std::optional<double> last_profit_at_least{}, last_profit_at_most{};
   // Discounted profit from acquisition to the start of this period.
-  std::optional<double> value_so_far_at_least, value_so_far_at_most;
+  std::optional<double> value_so_far_at_least{}, value_so_far_at_most{};
   int treatment = 0;
 
   bool catch_all() const {
