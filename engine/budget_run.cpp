@@ -10,11 +10,6 @@
 namespace clvsim {
 namespace {
 
-bool ranked_before(const BudgetCandidate& a, const BudgetCandidate& b) {
-  return a.rank_score != b.rank_score ? a.rank_score < b.rank_score
-                                      : a.rank_tie < b.rank_tie;
-}
-
 // A block of one segment, with its own tally (strategy row 0).
 struct BudgetBlock {
   int segment = 0;

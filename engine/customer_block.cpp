@@ -43,11 +43,6 @@ std::uint64_t descending_code(double score) {
   return ~ascending;
 }
 
-bool ranked_before(const BudgetCandidate& a, const BudgetCandidate& b) {
-  return a.rank_score != b.rank_score ? a.rank_score < b.rank_score
-                                      : a.rank_tie < b.rank_tie;
-}
-
 }  // namespace
 
 void CustomerBlock::Active::resize(int n) {

@@ -41,6 +41,13 @@ struct BudgetCandidate {
   double cost;
 };
 
+// The budget's order: a candidate ranked before another is served first.
+// Ranks are unique within a replication (rank_tie), so the order is total.
+inline bool ranked_before(const BudgetCandidate& a, const BudgetCandidate& b) {
+  return a.rank_score != b.rank_score ? a.rank_score < b.rank_score
+                                      : a.rank_tie < b.rank_tie;
+}
+
 // A customer's discounted profit from acquisition at `start` up to the
 // start of period `end`, from its running discounted revenue and treatment
 // cost. One definition, so a CLV recorded anywhere has the same bits.

@@ -413,7 +413,8 @@ TEST(ScenarioLoader, RulesAndBudgetAreRead) {
   EXPECT_EQ(v.rules[2].value_so_far_at_least, -50.5);
   EXPECT_EQ(v.rules[2].last_revenue_at_most, 80);
   EXPECT_EQ(v.rules[2].last_profit_at_least, -3);
-  EXPECT_TRUE(v.rules[3].catch_all());
+  EXPECT_TRUE(matches_everyone(v.rules[3], s));
+  EXPECT_FALSE(matches_everyone(v.rules[1], s));
   ASSERT_TRUE(v.budget.has_value());
   EXPECT_EQ(v.budget->per_period, 2500);
   EXPECT_EQ(v.budget->rank_by, ValueScore::last_profit);

@@ -101,14 +101,13 @@ struct Rule {
   // Discounted profit from acquisition to the start of this period.
   std::optional<double> value_so_far_at_least{}, value_so_far_at_most{};
   int treatment = 0;
-
-  bool catch_all() const {
-    return segments.empty() && !level_at_least && !level_at_most &&
-           !tenure_at_least && !tenure_at_most && !last_revenue_at_least &&
-           !last_revenue_at_most && !last_profit_at_least && !last_profit_at_most &&
-           !value_so_far_at_least && !value_so_far_at_most;
-  }
 };
+
+struct Scenario;
+// Whether no customer of `scenario` can fail `rule`'s conditions: none set,
+// or only bounds at the ends of their range (every segment, the lowest
+// level, tenure 0, ...). Rules after such a rule can never match.
+bool matches_everyone(const Rule& rule, const Scenario& scenario);
 
 // The observable score a budget serves customers by, highest first.
 enum class ValueScore { value_so_far, last_revenue, last_profit };
