@@ -1,4 +1,4 @@
-#include "sbg_fit.hpp"
+#include "clvsim/sbg_fit.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>

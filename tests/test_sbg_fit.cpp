@@ -4,7 +4,7 @@
 // years 1-7 as counts out of 1,000. The paper reports alpha, beta to three
 // decimals and the High End log-likelihood to one, so those are the
 // tolerances.
-#include "sbg_fit.hpp"
+#include "clvsim/sbg_fit.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,204 @@
+#include "cli_common.hpp"
+
+#include <oneapi/tbb/info.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <limits>
+#include <system_error>
+
+#include "clvsim/error.hpp"
+
+namespace clvsim::cli {
+
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free,
+              "the signal handler needs a lock-free flag");
+
+namespace {
+
+// The first signal asks for a clean stop: the engine polls the flag between
+// blocks of customers and stops within milliseconds; no outputs, exit 130.
+// A second signal falls back to the default action and ends the process at
+// once; atomic writes keep DIR consistent either way.
+extern "C" void on_interrupt(int sig) {
+  if (g_interrupted.exchange(true)) {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+  }
+}
+
+}  // namespace
+
+void install_interrupt_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+std::uint64_t parse_count(const std::string& option, const std::string& text,
+                          std::uint64_t lo, std::uint64_t hi) {
+  const std::string expected =
+      "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  const bool negative =
+      text.size() > 1 && text[0] == '-' &&
+      text.find_first_not_of("0123456789", 1) == std::string::npos;
+  if (negative) {
+    throw InputError(option, {}, "", text + " is out of range", expected);
+  }
+  if (text.empty() || ec == std::errc::invalid_argument || ptr != end) {
+    throw InputError(option, {}, "", "'" + text + "' is not a whole number",
+                     expected);
+  }
+  if (ec == std::errc::result_out_of_range || value < lo || value > hi) {
+    throw InputError(option, {}, "", text + " is out of range", expected);
+  }
+  return value;
+}
+
+double parse_real(const std::string& option, const std::string& text,
+                  double lo, double hi) {
+  std::ostringstream expected;
+  expected << "a number in [" << lo << ", " << hi << "]";
+  double value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec == std::errc::invalid_argument || ptr != end ||
+      !std::isfinite(value)) {
+    throw InputError(option, {}, "", "'" + text + "' is not a number",
+                     expected.str());
+  }
+  if (ec == std::errc::result_out_of_range || value < lo || value > hi) {
+    throw InputError(option, {}, "", text + " is out of range", expected.str());
+  }
+  return value;
+}
+
+std::vector<Override> parse_overrides(const std::vector<std::string>& sets) {
+  std::vector<Override> overrides;
+  overrides.reserve(sets.size());
+  for (const auto& text : sets) overrides.push_back(parse_override(text));
+  return overrides;
+}
+
+std::string plural(std::uint64_t n, const std::string& one,
+                   const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string plural(std::uint64_t n, const std::string& word) {
+  return plural(n, word, word + "s");
+}
+
+void check_output_directory(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  const std::string shown = dir.string();
+  if (shown.empty()) {
+    throw InputError("--out", {}, "", "empty directory name",
+                     "a directory path");
+  }
+  fs::path probe = fs::absolute(dir).lexically_normal();
+  std::error_code ec;
+  while (!fs::exists(fs::symlink_status(probe, ec)) &&
+         probe.has_parent_path() && probe.parent_path() != probe) {
+    probe = probe.parent_path();
+  }
+  if (!fs::is_directory(probe, ec)) {
+    throw InputError("--out", {}, "",
+                     "'" + probe.string() + "' is not a directory, so '" +
+                         shown + "' cannot be created",
+                     "a directory path");
+  }
+  if (::access(probe.c_str(), W_OK | X_OK) != 0) {
+    throw InputError(
+        "--out", {}, "",
+        "'" + probe.string() + "' is not writable: " + std::strerror(errno),
+        "a directory you may write into");
+  }
+}
+
+void add_simulate_options(CLI::App& command, SimulateArgs& args) {
+  command.add_option("scenario", args.scenario, "Scenario file (YAML)")
+      ->required()
+      ->type_name("SCENARIO.yaml");
+  command
+      .add_option("-o,--out", args.out,
+                  "Output directory, created if missing [default: clvsim-out]")
+      ->type_name("DIR");
+  command
+      .add_option("-j,--threads", args.threads,
+                  "Worker threads, 0 = all hardware threads; results do not "
+                  "depend on it [default: 0]")
+      ->type_name("N");
+  command
+      .add_option("--seed", args.seed,
+                  "Random seed, 0 to 2^64-1 [default: the scenario's "
+                  "simulation.seed, which defaults to 1]")
+      ->type_name("S");
+  command
+      .add_option("-r,--replications", args.replications,
+                  "Monte Carlo replications, 1 to " +
+                      std::to_string(kMaxReplications) +
+                      " [default: the scenario's simulation.replications, "
+                      "which defaults to 32]")
+      ->type_name("R");
+  command
+      .add_option("--set", args.sets,
+                  "Override one scenario value by key path, e.g. "
+                  "segments.transactional.revenue.mean=60; repeatable "
+                  "[default: none]")
+      ->type_name("PATH=VALUE")
+      ->allow_extra_args(false);
+  command.add_flag("-q,--quiet", args.quiet,
+                   "Print nothing but errors [default: off]");
+}
+
+int load_for_simulation(const SimulateArgs& args, Scenario& scenario) {
+  // Cheap checks first, so a typo fails before a slow scenario load.
+  const auto overrides = parse_overrides(args.sets);
+  const int threads =
+      static_cast<int>(parse_count("--threads", args.threads, 0, kMaxThreads));
+  std::optional<std::uint64_t> seed;
+  if (!args.seed.empty()) {
+    seed = parse_count("--seed", args.seed, 0,
+                       std::numeric_limits<std::uint64_t>::max());
+  }
+  std::optional<std::uint32_t> replications;
+  if (!args.replications.empty()) {
+    replications = static_cast<std::uint32_t>(parse_count(
+        "--replications", args.replications, 1, kMaxReplications));
+  }
+  scenario = load_scenario(args.scenario, overrides);
+  if (seed) scenario.simulation.seed = *seed;
+  if (replications) scenario.simulation.replications = *replications;
+  check_output_directory(args.out);
+  return threads;
+}
+
+void print_run_banner(const Scenario& scenario, int threads) {
+  // The engine runs at most one thread per core.
+  const int cores = tbb::info::default_concurrency();
+  const int shown_threads = threads > 0 ? std::min(threads, cores) : cores;
+  std::cerr << "clvsim: scenario " << scenario.name << ", "
+            << plural(scenario.simulation.replications, "replication") << ", "
+            << plural(scenario.segments.size(), "segment") << ", "
+            << plural(scenario.strategies.size(), "strategy", "strategies")
+            << ", " << plural(static_cast<std::uint64_t>(shown_threads), "thread")
+            << std::endl;
+}
+
+}  // namespace clvsim::cli

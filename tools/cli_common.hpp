@@ -1,0 +1,87 @@
+// What every clvsim command shares: exit codes, the interrupt flag, strict
+// parsing of option values, and the checks made before a command touches
+// its output directory.
+//
+// Exit codes are part of the contract (SPEC section 2): 0 success, 2 bad
+// input (scenario, data file, command line, option values), 1 internal or
+// I/O failure, 130 interrupted. Option values are user input, so parse
+// failures throw clvsim::InputError with the option standing in for the file.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "clvsim/scenario.hpp"
+#include "clvsim/scenario_loader.hpp"
+
+namespace clvsim::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInterrupted = 130;
+constexpr std::uint64_t kMaxThreads = 1 << 16;
+
+// A subcommand: its CLI11 node and what to do when it was the one parsed.
+// Each command keeps its parsed arguments alive inside `run`.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+Command add_run_command(CLI::App& parent);
+Command add_validate_command(CLI::App& parent);
+Command add_fit_command(CLI::App& parent);
+Command add_sweep_command(CLI::App& parent);
+Command add_sensitivity_command(CLI::App& parent);
+
+// Set by SIGINT/SIGTERM; the engine polls it between blocks of customers.
+extern std::atomic<bool> g_interrupted;
+void install_interrupt_handlers();
+
+// Strict decimal parse: no sign, no spaces, no trailing text, in [lo, hi].
+std::uint64_t parse_count(const std::string& option, const std::string& text,
+                          std::uint64_t lo, std::uint64_t hi);
+
+// Strict finite real number in [lo, hi] (from_chars: no spaces, no "inf").
+double parse_real(const std::string& option, const std::string& text,
+                  double lo, double hi);
+
+std::vector<Override> parse_overrides(const std::vector<std::string>& sets);
+
+std::string plural(std::uint64_t n, const std::string& one,
+                   const std::string& many);
+std::string plural(std::uint64_t n, const std::string& word);
+
+// Catches an unusable --out before a possibly long run rather than after
+// it, without creating anything: the nearest existing ancestor must be a
+// directory we may write into.
+void check_output_directory(const std::filesystem::path& dir);
+
+// Options shared by the commands that simulate (run, sweep, sensitivity).
+struct SimulateArgs {
+  std::string scenario;
+  std::string out = "clvsim-out";
+  std::string threads = "0";
+  std::string seed;
+  std::string replications;
+  std::vector<std::string> sets;
+  bool quiet = false;
+};
+
+void add_simulate_options(CLI::App& command, SimulateArgs& args);
+
+// Loads the scenario with --set, --seed and --replications applied and
+// checks --threads and --out, all before anything runs. Returns the thread
+// count asked for (0 = all).
+int load_for_simulation(const SimulateArgs& args, Scenario& scenario);
+
+// "clvsim: scenario NAME, 64 replications, ..." on stderr.
+void print_run_banner(const Scenario& scenario, int threads);
+
+}  // namespace clvsim::cli
