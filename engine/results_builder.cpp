@@ -55,6 +55,7 @@ ResultsBuilder::ResultsBuilder(const Scenario& scenario)
 }
 
 void ResultsBuilder::add_replication(const std::vector<CohortTally>& tallies) {
+  ++replications_;
   // The "total" tally, summed in segment order.
   CohortTally total(strategies_, horizon_);
   for (const CohortTally& t : tallies) total.add(t);
@@ -131,7 +132,7 @@ Results ResultsBuilder::finish(const std::vector<ClvHistogram>& histograms) cons
   Results r;
   r.scenario = scenario_.name;
   r.seed = scenario_.simulation.seed;
-  r.replications = scenario_.simulation.replications;
+  r.replications = replications_;
   r.horizon = horizon_;
   r.discount_rate = scenario_.discount_rate;
   for (int s = 0; s < strategies_; ++s) {

@@ -6,6 +6,7 @@
 // processes gives the same bits as a straight one.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "clv_histogram.hpp"
@@ -22,6 +23,10 @@ class ResultsBuilder {
 
   // One replication: tallies[segment], in scenario segment order.
   void add_replication(const std::vector<CohortTally>& tallies);
+
+  // The replications added so far. Results::replications is this count, not
+  // the scenario's, so a run extended batch by batch reports what it did.
+  std::uint32_t replications() const { return replications_; }
 
   // histograms[segment * strategies + strategy] pooled over all replications.
   Results finish(const std::vector<ClvHistogram>& histograms) const;
@@ -52,6 +57,7 @@ class ResultsBuilder {
   }
 
   const Scenario& scenario_;
+  std::uint32_t replications_ = 0;
   int segments_;
   int strategies_;
   int horizon_;

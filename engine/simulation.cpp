@@ -20,9 +20,8 @@
 namespace clvsim {
 namespace {
 
-// Replications in flight at once, bounded so the per-replication tallies of
-// a wave stay within this many bytes. The wave size never changes results:
-// replications are still reduced one by one in order.
+// Replications in flight at once are bounded so that their tallies stay
+// within this many bytes.
 constexpr std::size_t kWaveBytes = std::size_t{256} << 20;
 
 // The block-by-block pass over one segment in one replication: every
@@ -50,70 +49,104 @@ CohortTally simulate_segment(const ModelPlan& plan, const SegmentPlan& segment,
   });
 }
 
-Results run_in_arena(const Scenario& scenario, int threads,
-                     const std::atomic<bool>* cancel) {
-  const auto started = std::chrono::steady_clock::now();
-  const ModelPlan plan = make_model_plan(scenario);
-  const int segments = static_cast<int>(plan.segments.size());
-  const std::uint32_t replications = scenario.simulation.replications;
-
-  ThreadHistograms histograms(
-      [&] { return Histograms(static_cast<std::size_t>(plan.strategies) * segments); });
-  ResultsBuilder builder(scenario);
-
+// The number of replications in flight at once: their tallies stay within
+// kWaveBytes. The wave size never changes results: replications are still
+// reduced one by one in order.
+std::uint32_t wave_size(const ModelPlan& plan) {
   const std::size_t tally_bytes = static_cast<std::size_t>(plan.strategies) *
                                   kCohorts * plan.horizon * kTallyFields *
-                                  sizeof(double) * segments;
-  const std::uint32_t wave = static_cast<std::uint32_t>(
+                                  sizeof(double) * plan.segments.size();
+  return static_cast<std::uint32_t>(
       std::clamp<std::size_t>(kWaveBytes / std::max<std::size_t>(tally_bytes, 1), 1, 256));
+}
 
+}  // namespace
+
+struct Simulation::State {
+  State(const Scenario& s, const std::atomic<bool>* c)
+      : scenario(s),
+        plan(make_model_plan(scenario)),
+        histograms([this] {
+          return Histograms(static_cast<std::size_t>(plan.strategies) * plan.segments.size());
+        }),
+        builder(scenario),
+        cancel(c) {}
+
+  const Scenario scenario;  // the builder keeps a reference to it
+  const ModelPlan plan;
+  ThreadHistograms histograms;
+  ResultsBuilder builder;
+  const std::atomic<bool>* cancel;
   double active_customer_periods = 0;
-  std::vector<std::vector<CohortTally>> slots(wave);
+  double wall_seconds = 0;
+};
+
+Simulation::Simulation(const Scenario& scenario, const std::atomic<bool>* cancel)
+    : state_(std::make_unique<State>(scenario, cancel)) {}
+
+Simulation::~Simulation() = default;
+
+std::uint32_t Simulation::replications() const { return state_->builder.replications(); }
+
+void Simulation::add_replications(std::uint32_t replications) {
+  const auto started = std::chrono::steady_clock::now();
+  State& st = *state_;
+  const ModelPlan& plan = st.plan;
+  const int segments = static_cast<int>(plan.segments.size());
+  const std::uint32_t base = st.builder.replications();
+  const std::uint32_t wave = wave_size(plan);
+
+  std::vector<std::vector<CohortTally>> slots(std::min(wave, replications));
   for (std::uint32_t first = 0; first < replications; first += wave) {
     const std::uint32_t count = std::min(wave, replications - first);
     tbb::parallel_for(0u, count * segments, [&](std::uint32_t job) {
       const std::uint32_t r = job / segments;
       const int g = static_cast<int>(job % segments);
       slots[r].resize(segments);
-      slots[r][g] =
-          simulate_segment(plan, plan.segments[g], first + r, histograms, cancel);
+      slots[r][g] = simulate_segment(plan, plan.segments[g], base + first + r,
+                                     st.histograms, st.cancel);
     });
     // Budgeted strategies: each replication's whole cohort at once, its
     // blocks in parallel.
     for (std::uint32_t r = 0; r < count; ++r) {
       for (int s = 0; s < plan.strategies; ++s) {
-        if (plan.budget[s]) run_budgeted_strategy(plan, s, first + r, slots[r], histograms, cancel);
+        if (plan.budget[s]) {
+          run_budgeted_strategy(plan, s, base + first + r, slots[r], st.histograms, st.cancel);
+        }
       }
       for (int g = 0; g < segments; ++g) finish_tally(plan, plan.segments[g], slots[r][g]);
     }
     for (std::uint32_t r = 0; r < count; ++r) {
-      builder.add_replication(slots[r]);
+      st.builder.add_replication(slots[r]);
       for (const CohortTally& tally : slots[r]) {
         for (int s = 0; s < plan.strategies; ++s) {
           for (int c = 0; c < kCohorts; ++c) {
             for (int t = 0; t < plan.horizon; ++t) {
-              active_customer_periods += tally.at(s, c, t, kActive);
+              st.active_customer_periods += tally.at(s, c, t, kActive);
             }
           }
         }
       }
     }
   }
-
-  // Integer counts: the merge order cannot change the result.
-  Histograms merged(static_cast<std::size_t>(plan.strategies) * segments);
-  for (const Histograms& local : histograms) {
-    for (std::size_t i = 0; i < merged.size(); ++i) merged[i].merge(local[i]);
-  }
-  Results results = builder.finish(merged);
-  results.statistics.active_customer_periods = active_customer_periods;
-  results.statistics.threads = threads;
-  results.statistics.wall_seconds =
+  st.wall_seconds +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  return results;
 }
 
-}  // namespace
+Results Simulation::results() const {
+  const State& st = *state_;
+  const std::size_t cells = static_cast<std::size_t>(st.plan.strategies) * st.plan.segments.size();
+  // Integer counts: the merge order cannot change the result.
+  Histograms merged(cells);
+  for (const Histograms& local : st.histograms) {
+    for (std::size_t i = 0; i < cells; ++i) merged[i].merge(local[i]);
+  }
+  Results results = st.builder.finish(merged);
+  results.statistics.active_customer_periods = st.active_customer_periods;
+  results.statistics.threads = tbb::this_task_arena::max_concurrency();
+  results.statistics.wall_seconds = st.wall_seconds;
+  return results;
+}
 
 Results run_simulation(const Scenario& scenario, const RunOptions& options) {
   // More threads than cores would only oversubscribe them (and oneTBB warns
@@ -121,7 +154,11 @@ Results run_simulation(const Scenario& scenario, const RunOptions& options) {
   const int cores = tbb::info::default_concurrency();
   const int threads = options.threads > 0 ? std::min(options.threads, cores) : cores;
   tbb::task_arena arena(threads);
-  return arena.execute([&] { return run_in_arena(scenario, threads, options.cancel); });
+  return arena.execute([&] {
+    Simulation simulation(scenario, options.cancel);
+    simulation.add_replications(scenario.simulation.replications);
+    return simulation.results();
+  });
 }
 
 }  // namespace clvsim

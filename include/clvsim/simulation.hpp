@@ -8,6 +8,8 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
+#include <memory>
 #include <stdexcept>
 
 #include "clvsim/results.hpp"
@@ -28,6 +30,43 @@ class RunCancelled : public std::runtime_error {
   RunCancelled() : std::runtime_error("run cancelled") {}
 };
 
+// Runs scenario.simulation.replications replications on `options.threads`
+// threads.
 Results run_simulation(const Scenario& scenario, const RunOptions& options = {});
+
+// A run that grows replication by replication, for callers that decide how
+// many replications to run from the results so far (precision targets) or
+// that run several scenarios side by side in one thread pool (sweeps).
+//
+// Replication r always uses the same random streams, and replications are
+// reduced in order, so after add_replications(8) twice, results() is
+// bit-identical to run_simulation() of the same scenario with 16
+// replications. scenario.simulation.replications is ignored.
+//
+// Work runs in the caller's oneTBB task arena: wrap calls in a
+// tbb::task_arena to bound the threads. Not thread-safe: one caller at a
+// time per Simulation.
+class Simulation {
+ public:
+  explicit Simulation(const Scenario& scenario,
+                      const std::atomic<bool>* cancel = nullptr);
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  // Runs replications [replications(), replications() + count). Throws
+  // RunCancelled when `cancel` is set; the Simulation is then unusable.
+  void add_replications(std::uint32_t count);
+
+  std::uint32_t replications() const;
+
+  // Estimates over the replications run so far; Results::replications is
+  // their count. statistics.threads is the arena's concurrency.
+  Results results() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace clvsim
