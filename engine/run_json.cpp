@@ -75,6 +75,17 @@ std::string run_json(const Results& results, const Scenario& scenario) {
       stats.wall_seconds > 0
           ? number(stats.active_customer_periods / stats.wall_seconds)
           : Json(nullptr);
+  if (const auto& p = stats.precision) {
+    j["precision"] = {{"target", p->target},
+                      {"metric", p->metric},
+                      {"segment", p->segment},
+                      {"batch", p->batch},
+                      {"max_replications", p->max_replications},
+                      {"met", p->met},
+                      {"widest", p->widest},
+                      {"ci95_half_width", number(p->half_width)},
+                      {"needed", number(p->needed)}};
+  }
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 

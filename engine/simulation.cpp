@@ -148,12 +148,14 @@ Results Simulation::results() const {
   return results;
 }
 
-Results run_simulation(const Scenario& scenario, const RunOptions& options) {
-  // More threads than cores would only oversubscribe them (and oneTBB warns
-  // on stderr); results are the same for any count.
+int thread_count(int requested) {
+  // Results are the same for any count.
   const int cores = tbb::info::default_concurrency();
-  const int threads = options.threads > 0 ? std::min(options.threads, cores) : cores;
-  tbb::task_arena arena(threads);
+  return requested > 0 ? std::min(requested, cores) : cores;
+}
+
+Results run_simulation(const Scenario& scenario, const RunOptions& options) {
+  tbb::task_arena arena(thread_count(options.threads));
   return arena.execute([&] {
     Simulation simulation(scenario, options.cancel);
     simulation.add_replications(scenario.simulation.replications);

@@ -12,9 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "cli_harness.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
+using namespace clvsim::testing;
 
 // Two segments with every source of randomness the engine has:
 // heterogeneity, period noise, Beta churn, Poisson acquisition and ladder
@@ -71,74 +74,6 @@ strategies:
 compare:
   baseline: nothing
 )";
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::path(testing::TempDir()) / "clvsim-cli-XXXXXX");
-    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-struct Outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs the binary with `args` (already shell-quoted where needed) from
-// working directory `cwd`, capturing stdout and stderr.
-Outcome run_clvsim(const fs::path& cwd, const std::string& args) {
-  const fs::path out = cwd / ".stdout";
-  const fs::path err = cwd / ".stderr";
-  const std::string command = "cd " + quote(cwd.string()) + " && " +
-                              quote(CLVSIM_BINARY) + " " + args + " >" +
-                              quote(out.string()) + " 2>" + quote(err.string());
-  const int status = std::system(command.c_str());
-  Outcome o;
-  if (WIFEXITED(status)) {
-    o.code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    o.code = 128 + WTERMSIG(status);
-  }
-  o.out = read_file(out);
-  o.err = read_file(err);
-  fs::remove(out);
-  fs::remove(err);
-  return o;
-}
 
 class Cli : public testing::Test {
  protected:
@@ -296,6 +231,51 @@ TEST_F(Cli, OutputsDoNotDependOnThreadCount) {
   }
   // 2 strategies x (2 segments + total) x 12 periods, plus the header.
   EXPECT_EQ(std::count(periods.begin(), periods.end(), '\n'), 1 + 2 * 3 * 12);
+}
+
+TEST_F(Cli, PrecisionRunEqualsAFixedRunOfItsFinalCount) {
+  const Outcome o = run_clvsim(
+      dir_.path(), "run " + scenario() + " --out precise --precision 2% --batch 3 --threads 2");
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find("precision target 2% met after "), std::string::npos) << o.err;
+  const auto run = nlohmann::json::parse(read_file(dir_.path() / "precise" / "run.json"));
+  const nlohmann::json& report = run.at("precision");
+  EXPECT_TRUE(report.at("met").get<bool>());
+  EXPECT_LE(report.at("ci95_half_width").get<double>(), report.at("needed").get<double>());
+  const int replications = run.at("replications").get<int>();
+  EXPECT_EQ(replications % 3, 0);
+  EXPECT_GT(replications, 3);
+
+  const Outcome fixed = run_clvsim(dir_.path(), "run " + scenario() + " --out fixed --threads 1 --replications " +
+                                                    std::to_string(replications));
+  ASSERT_EQ(fixed.code, 0) << fixed.err;
+  for (const char* file : {"summary.json", "periods.csv"}) {
+    EXPECT_EQ(read_file(dir_.path() / "precise" / file), read_file(dir_.path() / "fixed" / file))
+        << file;
+  }
+}
+
+TEST_F(Cli, BadPrecisionOptionsAreBadInputAndWriteNothing) {
+  // Each message starts with the option at fault.
+  const std::pair<const char*, const char*> cases[] = {
+      {"--precision 0", "--precision"},
+      {"--precision -1", "--precision"},
+      {"--precision abc", "--precision"},
+      {"--precision 5%%", "--precision"},
+      {"--precision 1 --replications 8", "--replications"},
+      {"--batch 4", "--batch"},
+      {"--max-replications 9", "--max-replications"},
+      {"--precision-metric uplift", "--precision-metric"},
+      {"--precision 1 --precision-metric roi", "--precision-metric"},
+      {"--precision 1 --precision-segment nobody", "--precision-segment"},
+      {"--precision 1 --batch 0", "--batch"},
+      {"--precision 1 --batch 16 --max-replications 8", "--max-replications"}};
+  for (const auto& [option, culprit] : cases) {
+    const Outcome o = run_clvsim(dir_.path(), "run " + scenario() + " " + option);
+    EXPECT_EQ(o.code, 2) << option << "\n" << o.err;
+    EXPECT_EQ(o.err.rfind(std::string(culprit) + ": ", 0), 0u) << option << "\n" << o.err;
+    EXPECT_FALSE(fs::exists(dir_.path() / "clvsim-out")) << option;
+  }
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "cli_common.hpp"
 
-#include <oneapi/tbb/info.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 #include <system_error>
 
 #include "clvsim/error.hpp"
+#include "clvsim/simulation.hpp"
 
 namespace clvsim::cli {
 
@@ -189,12 +189,14 @@ int load_for_simulation(const SimulateArgs& args, Scenario& scenario) {
   return threads;
 }
 
-void print_run_banner(const Scenario& scenario, int threads) {
-  // The engine runs at most one thread per core.
-  const int cores = tbb::info::default_concurrency();
-  const int shown_threads = threads > 0 ? std::min(threads, cores) : cores;
+void print_run_banner(const Scenario& scenario, int threads,
+                      bool replications_chosen_later) {
+  const int shown_threads = thread_count(threads);
   std::cerr << "clvsim: scenario " << scenario.name << ", "
-            << plural(scenario.simulation.replications, "replication") << ", "
+            << (replications_chosen_later
+                    ? std::string("replications until the precision target")
+                    : plural(scenario.simulation.replications, "replication"))
+            << ", "
             << plural(scenario.segments.size(), "segment") << ", "
             << plural(scenario.strategies.size(), "strategy", "strategies")
             << ", " << plural(static_cast<std::uint64_t>(shown_threads), "thread")

@@ -81,7 +81,9 @@ void add_simulate_options(CLI::App& command, SimulateArgs& args);
 // count asked for (0 = all).
 int load_for_simulation(const SimulateArgs& args, Scenario& scenario);
 
-// "clvsim: scenario NAME, 64 replications, ..." on stderr.
-void print_run_banner(const Scenario& scenario, int threads);
+// "clvsim: scenario NAME, 64 replications, ..." on stderr; without the
+// replication count when a precision target chooses it.
+void print_run_banner(const Scenario& scenario, int threads,
+                      bool replications_chosen_later = false);
 
 }  // namespace clvsim::cli

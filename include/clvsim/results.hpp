@@ -83,10 +83,27 @@ struct Comparison {
   std::optional<double> roi;  // uplift / cost change; none when change <= 0
 };
 
+// How a run with a precision target chose its replication count.
+struct PrecisionReport {
+  std::string target;   // as asked, e.g. "2.5" or "1%"
+  std::string metric;   // "clv" or "uplift"
+  std::string segment;  // segment name or "total"
+  std::uint32_t batch = 0;
+  std::uint32_t max_replications = 0;
+  bool met = false;
+  // At the end: the watched estimate whose 95% CI half-width was furthest
+  // from its target (the one that decided when to stop), that half-width,
+  // and the most it could have been.
+  std::string widest;  // strategy name, or "strategy - baseline" for uplift
+  double half_width = 0;
+  double needed = 0;
+};
+
 struct RunStatistics {
   double active_customer_periods = 0;  // summed over strategies and replications
   double wall_seconds = 0;
   int threads = 0;
+  std::optional<PrecisionReport> precision;  // runs with a precision target
 };
 
 struct Results {

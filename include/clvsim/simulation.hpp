@@ -30,6 +30,10 @@ class RunCancelled : public std::runtime_error {
   RunCancelled() : std::runtime_error("run cancelled") {}
 };
 
+// The threads a run asking for `requested` (0 = all) uses: at most one per
+// core, since more would only oversubscribe them.
+int thread_count(int requested);
+
 // Runs scenario.simulation.replications replications on `options.threads`
 // threads.
 Results run_simulation(const Scenario& scenario, const RunOptions& options = {});
