@@ -10,37 +10,16 @@
 #include <string>
 
 #include "clvsim/outputs.hpp"
-#include "number_text.hpp"
+#include "csv_text.hpp"
 
 namespace clvsim {
 namespace {
 
-// RFC 4180: quote a field that holds a separator, quote or line break, and
-// double the quotes inside it.
-void append_field(std::string& out, const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) {
-    out += text;
-    return;
-  }
-  out += '"';
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
-// An unknown value (NaN se with one replication, retention at t = 0) is an
-// empty field, which every CSV reader maps to missing.
-void append_number(std::string& out, double x) {
-  if (std::isfinite(x)) out += shortest_text(x);
-}
-
 void append_estimate(std::string& out, const Estimate& e) {
   out += ',';
-  append_number(out, e.mean);
+  append_csv_number(out, e.mean);
   out += ',';
-  append_number(out, e.se);
+  append_csv_number(out, e.se);
 }
 
 }  // namespace
@@ -53,12 +32,12 @@ std::string periods_csv(const Results& results) {
       "treatment_cost_se,denied,denied_se\n";
   for (const auto& strategy : results.strategies) {
     std::string strategy_field;
-    append_field(strategy_field, strategy.name);
+    append_csv_field(strategy_field, strategy.name);
     const std::size_t n =
         std::min(strategy.segments.size(), strategy.periods.size());
     for (std::size_t s = 0; s < n; ++s) {
       std::string prefix = strategy_field + ',';
-      append_field(prefix, strategy.segments[s].name);
+      append_csv_field(prefix, strategy.segments[s].name);
       prefix += ',';
       const auto& periods = strategy.periods[s];
       for (std::size_t t = 0; t < periods.size(); ++t) {
@@ -68,7 +47,7 @@ std::string periods_csv(const Results& results) {
         append_estimate(out, p.active);
         append_estimate(out, p.survival);
         out += ',';
-        if (p.retention) append_number(out, *p.retention);
+        if (p.retention) append_csv_number(out, *p.retention);
         append_estimate(out, p.revenue);
         append_estimate(out, p.profit);
         append_estimate(out, p.discounted_profit);

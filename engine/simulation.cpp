@@ -163,4 +163,22 @@ Results run_simulation(const Scenario& scenario, const RunOptions& options) {
   });
 }
 
+std::vector<Results> run_scenarios(const std::vector<Scenario>& scenarios,
+                                   const RunOptions& options,
+                                   const std::function<void(std::size_t)>& finished) {
+  std::vector<Results> results(scenarios.size());
+  tbb::task_arena arena(thread_count(options.threads));
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t i) {
+      tbb::this_task_arena::isolate([&] {
+        Simulation simulation(scenarios[i], options.cancel);
+        simulation.add_replications(scenarios[i].simulation.replications);
+        results[i] = simulation.results();
+      });
+      if (finished) finished(i);
+    }, tbb::simple_partitioner());
+  });
+  return results;
+}
+
 }  // namespace clvsim

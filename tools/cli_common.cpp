@@ -167,11 +167,10 @@ void add_simulate_options(CLI::App& command, SimulateArgs& args) {
                    "Print nothing but errors [default: off]");
 }
 
-int load_for_simulation(const SimulateArgs& args, Scenario& scenario) {
+Scenario load_variant(const SimulateArgs& args, const std::vector<Override>& extra) {
   // Cheap checks first, so a typo fails before a slow scenario load.
-  const auto overrides = parse_overrides(args.sets);
-  const int threads =
-      static_cast<int>(parse_count("--threads", args.threads, 0, kMaxThreads));
+  std::vector<Override> overrides = parse_overrides(args.sets);
+  overrides.insert(overrides.end(), extra.begin(), extra.end());
   std::optional<std::uint64_t> seed;
   if (!args.seed.empty()) {
     seed = parse_count("--seed", args.seed, 0,
@@ -182,9 +181,16 @@ int load_for_simulation(const SimulateArgs& args, Scenario& scenario) {
     replications = static_cast<std::uint32_t>(parse_count(
         "--replications", args.replications, 1, kMaxReplications));
   }
-  scenario = load_scenario(args.scenario, overrides);
+  Scenario scenario = load_scenario(args.scenario, overrides);
   if (seed) scenario.simulation.seed = *seed;
   if (replications) scenario.simulation.replications = *replications;
+  return scenario;
+}
+
+int load_for_simulation(const SimulateArgs& args, Scenario& scenario) {
+  const int threads =
+      static_cast<int>(parse_count("--threads", args.threads, 0, kMaxThreads));
+  scenario = load_variant(args, {});
   check_output_directory(args.out);
   return threads;
 }

@@ -81,6 +81,10 @@ void add_simulate_options(CLI::App& command, SimulateArgs& args);
 // count asked for (0 = all).
 int load_for_simulation(const SimulateArgs& args, Scenario& scenario);
 
+// The scenario as load_for_simulation() gives it, with `extra` overrides
+// applied after the user's --set (a sweep point, a sensitivity variation).
+Scenario load_variant(const SimulateArgs& args, const std::vector<Override>& extra);
+
 // "clvsim: scenario NAME, 64 replications, ..." on stderr; without the
 // replication count when a precision target chooses it.
 void print_run_banner(const Scenario& scenario, int threads,

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   const std::vector<Command> commands = {
       add_run_command(app),
       add_validate_command(app),
+      add_sweep_command(app),
   };
 
   try {

@@ -9,8 +9,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
+#include <vector>
 
 #include "clvsim/results.hpp"
 #include "clvsim/scenario.hpp"
@@ -37,6 +39,16 @@ int thread_count(int requested);
 // Runs scenario.simulation.replications replications on `options.threads`
 // threads.
 Results run_simulation(const Scenario& scenario, const RunOptions& options = {});
+
+// Runs several scenarios side by side in one pool of thread_count(threads)
+// threads: results[i] is bit-identical to run_simulation(scenarios[i]).
+// Each scenario's work is isolated, so a thread waiting inside one scenario
+// never starts another, and at most that many scenarios are in flight (their
+// memory adds up). `finished(i)`, when given, is called as scenario i
+// completes, from a worker thread, possibly concurrently.
+std::vector<Results> run_scenarios(const std::vector<Scenario>& scenarios,
+                                   const RunOptions& options = {},
+                                   const std::function<void(std::size_t)>& finished = {});
 
 // A run that grows replication by replication, for callers that decide how
 // many replications to run from the results so far (precision targets) or

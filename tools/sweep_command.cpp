@@ -1,0 +1,139 @@
+// clvsim sweep: the scenario at every point of a grid of values.
+//
+// Every point is loaded and checked before anything runs, so a bad value at
+// the last point fails at once and writes nothing. Points then run side by
+// side in one thread pool; each equals `clvsim run --set ...` byte for byte.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <system_error>
+
+#include "cli_common.hpp"
+#include "clvsim/error.hpp"
+#include "clvsim/outputs.hpp"
+#include "clvsim/simulation.hpp"
+#include "clvsim/sweep.hpp"
+
+namespace clvsim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct SweepArgs : SimulateArgs {
+  std::vector<std::string> vary;
+  bool zip = false;
+};
+
+std::string point_name(std::size_t index) {
+  std::string name = std::to_string(index + 1);
+  return std::string(name.size() < 3 ? 3 - name.size() : 0, '0') + name;
+}
+
+// DIR/points/001, 002, ...: each point's summary.json, periods.csv and
+// run.json. The new set is staged beside the old one and swapped in with
+// renames, so points from an earlier, longer sweep never linger among them.
+void write_points(const fs::path& dir, const std::vector<Scenario>& scenarios,
+                  const std::vector<Results>& results) {
+  const fs::path staged = dir / ".points-new";
+  const fs::path old = dir / ".points-old";
+  std::error_code ec;
+  fs::remove_all(staged, ec);
+  fs::remove_all(old, ec);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    write_run_outputs(staged / point_name(i), results[i], scenarios[i]);
+  }
+  const fs::path points = dir / "points";
+  if (fs::exists(points)) fs::rename(points, old);
+  fs::rename(staged, points);
+  fs::remove_all(old, ec);
+}
+
+int sweep(const SweepArgs& args) {
+  const int threads =
+      static_cast<int>(parse_count("--threads", args.threads, 0, kMaxThreads));
+  std::vector<SweepAxis> axes;
+  for (const std::string& text : args.vary) axes.push_back(parse_sweep_axis(text));
+  const auto points = sweep_points(axes, args.zip);
+
+  std::vector<Scenario> scenarios;
+  scenarios.reserve(points.size());
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    std::vector<Override> sets;
+    std::string where;
+    for (std::size_t a = 0; a < axes.size(); ++a) {
+      sets.push_back({axes[a].path, points[p][a]});
+      where += (a ? ", " : "") + axes[a].path + "=" + points[p][a];
+    }
+    try {
+      scenarios.push_back(load_variant(args, sets));
+    } catch (const InputError& e) {
+      throw InputError(e.file(), e.mark(), e.key_path(),
+                       e.problem() + " [sweep point " + std::to_string(p + 1) + ": " + where + "]",
+                       e.expected());
+    }
+  }
+  check_output_directory(args.out);
+  if (!args.quiet) {
+    std::cerr << "clvsim: sweep of " << scenarios.front().name << ", "
+              << plural(points.size(), "point") << " x "
+              << plural(scenarios.front().simulation.replications, "replication") << ", "
+              << plural(static_cast<std::uint64_t>(thread_count(threads)), "thread")
+              << std::endl;
+  }
+
+  std::mutex print;
+  std::size_t done = 0;
+  std::vector<Results> results;
+  try {
+    results = run_scenarios(scenarios, {.threads = threads, .cancel = &g_interrupted},
+                            [&](std::size_t) {
+                              if (args.quiet) return;
+                              std::lock_guard lock(print);
+                              std::cerr << "clvsim: " << ++done << " of " << points.size()
+                                        << " points done" << std::endl;
+                            });
+  } catch (const RunCancelled&) {
+  }
+  if (g_interrupted.load()) {
+    std::cerr << "clvsim: interrupted; no outputs written" << std::endl;
+    return kExitInterrupted;
+  }
+
+  const fs::path dir = args.out;
+  fs::create_directories(dir);
+  write_points(dir, scenarios, results);
+  write_file_atomically(dir / "sweep.csv", sweep_csv(axes, points, results));
+  if (!args.quiet) {
+    std::cout << sweep_table(axes, points, results) << std::flush;
+    std::cerr << "wrote " << (dir / "sweep.csv").string() << " and "
+              << (dir / "points").string() << "/NNN/{summary.json,periods.csv,run.json}"
+              << std::endl;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command add_sweep_command(CLI::App& parent) {
+  auto args = std::make_shared<SweepArgs>();
+  CLI::App* command = parent.add_subcommand(
+      "sweep",
+      "Run the scenario at every point of a grid of values; write sweep.csv and "
+      "each point's outputs under DIR/points/");
+  add_simulate_options(*command, *args);
+  command
+      ->add_option("--vary", args->vary,
+                   "A key path and its values: a list (segments.retail.margin=0.2,0.3) "
+                   "or an inclusive range START:STOP:STEP (treatments.call.cost=2:10:2); "
+                   "repeatable, the points are every combination")
+      ->type_name("PATH=LIST|START:STOP:STEP")
+      ->required()
+      ->allow_extra_args(false);
+  command->add_flag("--zip", args->zip,
+                    "Pair the i-th values of every --vary instead of combining them "
+                    "[default: off]");
+  return {command, [args] { return sweep(*args); }};
+}
+
+}  // namespace clvsim::cli
