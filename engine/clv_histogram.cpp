@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "clv_histogram.hpp"
 
 #include <bit>
@@ -59,6 +60,11 @@ void ClvHistogram::add(double clv) {
 void ClvHistogram::merge(const ClvHistogram& other) {
   for (int i = 0; i < kBuckets; ++i) counts_[i] += other.counts_[i];
   total_ += other.total_;
+}
+
+void ClvHistogram::clear() {
+  std::fill(counts_.begin(), counts_.end(), 0);
+  total_ = 0;
 }
 
 double ClvHistogram::quantile(double q) const {

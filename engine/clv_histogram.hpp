@@ -21,6 +21,7 @@ class ClvHistogram {
 
   void add(double clv);
   void merge(const ClvHistogram& other);
+  void clear();
   std::uint64_t count() const { return total_; }
 
   // The q-quantile (q in [0, 1]) with the rank convention of numpy's

@@ -142,7 +142,15 @@ ModelPlan make_model_plan(const Scenario& scenario) {
       }
       // A budget may take the treatment away from any customer.
       if (strategy.budget) fixed = -1;
+      int same_as = -1;
+      for (std::size_t earlier = 0; earlier < sp.fixed_treatment.size(); ++earlier) {
+        if (fixed >= 0 && sp.fixed_treatment[earlier] == fixed) {
+          same_as = static_cast<int>(earlier);
+          break;
+        }
+      }
       sp.fixed_treatment.push_back(fixed);
+      sp.same_as.push_back(same_as);
       sp.rules.push_back(std::move(rules));
     }
     plan.segments.push_back(std::move(sp));

@@ -60,6 +60,12 @@ struct SegmentPlan {
   // segment in every period, or -1 when it decides customer by customer
   // (rules that read more than the segment, or a budget).
   std::vector<int> fixed_treatment;
+  // [strategy]: the first earlier strategy that gives this segment the same
+  // fixed treatment (neither has a budget), or -1. With common random numbers
+  // the two are the same simulation, so the kernel runs it once and copies
+  // the tallies: tailored strategies often match a one-size strategy on
+  // most segments.
+  std::vector<int> same_as;
   // [strategy]: the rules that can match this segment, in order.
   std::vector<std::vector<RulePlan>> rules;
 };

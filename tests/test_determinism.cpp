@@ -132,6 +132,34 @@ TEST(Determinism, BatchesEqualOneStraightRun) {
   }
 }
 
+// A strategy that treats a segment like an earlier one is simulated once
+// there and copied (SegmentPlan::same_as). Its numbers, quantiles included,
+// must be those it gets when it runs alone.
+TEST(Determinism, TwinStrategiesReportWhatTheyWouldAlone) {
+  const Scenario full = rich_scenario();  // tailored gives segment 1 what consultative-for-all does
+  Scenario alone = full;
+  alone.strategies = {full.strategies[2]};
+  alone.baseline = 0;
+  const Results both = run_simulation(full, {.threads = 2});
+  const Results one = run_simulation(alone, {.threads = 2});
+  const StrategySummary& twin = both.strategies[2];
+  ASSERT_EQ(twin.name, one.strategies[0].name);
+  for (std::size_t g = 0; g < twin.segments.size(); ++g) {
+    const SegmentSummary& a = twin.segments[g];
+    const SegmentSummary& b = one.strategies[0].segments[g];
+    EXPECT_EQ(a.clv.mean, b.clv.mean) << a.name;
+    EXPECT_EQ(a.clv.se, b.clv.se) << a.name;
+    EXPECT_EQ(a.clv_quantiles.p05, b.clv_quantiles.p05) << a.name;
+    EXPECT_EQ(a.clv_quantiles.p50, b.clv_quantiles.p50) << a.name;
+    EXPECT_EQ(a.clv_quantiles.p95, b.clv_quantiles.p95) << a.name;
+    EXPECT_EQ(a.survival_end.mean, b.survival_end.mean) << a.name;
+    EXPECT_EQ(a.treatment_cost.mean, b.treatment_cost.mean) << a.name;
+    for (std::size_t t = 0; t < twin.periods[g].size(); ++t) {
+      EXPECT_EQ(twin.periods[g][t].profit.mean, one.strategies[0].periods[g][t].profit.mean);
+    }
+  }
+}
+
 TEST(CommonRandomNumbers, IdenticalStrategiesHaveExactlyZeroUplift) {
   Scenario sc = rich_scenario();
   testing::add_strategy(sc, "tailored-again", sc.strategies[2].treatment_of_segment);
