@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
       add_run_command(app),
       add_validate_command(app),
       add_sweep_command(app),
+      add_sensitivity_command(app),
   };
 
   try {
