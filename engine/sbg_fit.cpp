@@ -89,6 +89,24 @@ void validate(const std::vector<SbgCohort>& cohorts) {
   }
 }
 
+// sum_{k>=0} a_k x^k with a_0 = first and a_k = a_{k-1} S(n+k)/S(n+k-1),
+// x = 1 / (1 + d): the 2F1 series term by term (Boost 1.74 has no 2F1).
+// The terms fall at least as fast as x^k, so the tail after a term is at
+// most term * x / (1 - x): stop when that bound, not merely the term, is
+// negligible, which matters for small d.
+double discounted_survival_sum(double alpha, double beta, double discount_rate,
+                               int n, double first) {
+  const double x = 1.0 / (1.0 + discount_rate);
+  const double tail_factor = 1.0 / discount_rate;  // x / (1 - x)
+  double term = first, sum = first;
+  for (double t = static_cast<double>(n) + 1.0; term * tail_factor > 1e-16 * sum;
+       t += 1.0) {
+    term *= x * (beta + t - 1.0) / (alpha + beta + t - 1.0);
+    sum += term;
+  }
+  return sum;
+}
+
 constexpr int kMaxIterations = 200;
 // Largest move of ln alpha or ln beta per iteration: far from the optimum a
 // Newton step can overshoot to where every probability underflows.
@@ -183,17 +201,21 @@ double sbg_discounted_expected_lifetime(double alpha, double beta,
     throw std::invalid_argument(
         "sbg_discounted_expected_lifetime: needs finite alpha > 0, beta > 0 "
         "and discount_rate > 0");
-  // The 2F1 series term by term (Boost 1.74 has no 2F1). S(t) falls, so
-  // the tail after a term is at most term * x / (1 - x): stop when that
-  // bound, not merely the term, is negligible, which matters for small d.
-  const double x = 1.0 / (1.0 + discount_rate);
-  const double tail_factor = 1.0 / discount_rate;  // x / (1 - x)
-  double term = 1.0, sum = 1.0;
-  for (long t = 1; term * tail_factor > 1e-16 * sum; ++t) {
-    term *= x * (beta + t - 1) / (alpha + beta + t - 1);
-    sum += term;
-  }
-  return sum;
+  return discounted_survival_sum(alpha, beta, discount_rate, 0, 1.0);
+}
+
+double sbg_discounted_expected_residual_lifetime(double alpha, double beta,
+                                                 double discount_rate, int n) {
+  if (!(alpha > 0.0) || !(beta > 0.0) || !(discount_rate > 0.0) ||
+      !std::isfinite(discount_rate) || !std::isfinite(alpha) ||
+      !std::isfinite(beta) || n < 1)
+    throw std::invalid_argument(
+        "sbg_discounted_expected_residual_lifetime: needs finite alpha > 0, "
+        "beta > 0, discount_rate > 0 and n >= 1");
+  // The first term, S(n) / S(n - 1), is the retention rate of period n.
+  const double shift = static_cast<double>(n) - 1.0;
+  return discounted_survival_sum(alpha, beta, discount_rate, n,
+                                 (beta + shift) / (alpha + beta + shift));
 }
 
 }  // namespace clvsim

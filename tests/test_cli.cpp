@@ -97,8 +97,10 @@ TEST_F(Cli, HelpDocumentsEveryCommandAndOption) {
   const Outcome o = run_clvsim(dir_.path(), "--help");
   EXPECT_EQ(o.code, 0) << o.err;
   for (const char* needle :
-       {"run", "validate", "--out", "--threads", "--seed", "--replications",
-        "--set", "--quiet", "--version", "--help", "clvsim-out"}) {
+       {"run", "validate", "sweep", "sensitivity", "fit", "sbg", "--out", "--threads",
+        "--seed", "--replications", "--set", "--quiet", "--version", "--help", "clvsim-out",
+        "--precision", "--max-replications", "--vary", "--zip", "--delta", "--metric",
+        "--only", "--periods", "--discount", "--into"}) {
     EXPECT_NE(o.out.find(needle), std::string::npos) << needle;
   }
   const Outcome sub = run_clvsim(dir_.path(), "run --help");

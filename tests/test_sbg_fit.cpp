@@ -153,6 +153,59 @@ TEST(SbgFit, DiscountedExpectedLifetime) {
   EXPECT_THROW(sbg_discounted_expected_lifetime(-1.0, 1.0, 0.1), std::invalid_argument);
 }
 
+// DERL against Fader & Hardie's (2010) closed form
+//   (beta + n - 1) / (alpha + beta + n - 1) 2F1(1, beta + n; alpha + beta + n; 1/(1 + d)),
+// against its definition as a sum over S(t) / S(n - 1), and the identity
+// DEL = 1 + DERL(1) / (1 + d).
+TEST(SbgFit, DiscountedExpectedResidualLifetime) {
+  const struct {
+    double alpha, beta, d;
+  } cases[] = {{0.668, 3.806, 0.1}, {0.704, 1.182, 0.1}, {2.0, 60.0, 0.008},
+               {1.0, 1.0, 0.05}};
+  for (const auto& c : cases) {
+    for (int n : {1, 2, 3, 5, 10, 40}) {
+      SCOPED_TRACE("alpha " + std::to_string(c.alpha) + " beta " +
+                   std::to_string(c.beta) + " n " + std::to_string(n));
+      const double derl =
+          sbg_discounted_expected_residual_lifetime(c.alpha, c.beta, c.d, n);
+      const double closed =
+          (c.beta + n - 1) / (c.alpha + c.beta + n - 1) *
+          boost::math::hypergeometric_pFq({1.0, c.beta + n},
+                                          {c.alpha + c.beta + n},
+                                          1.0 / (1.0 + c.d));
+      EXPECT_NEAR(derl, closed, 1e-10 * closed);
+      // The definition, summed far enough that the tail is below 1e-13.
+      const int periods = n + static_cast<int>(40.0 / std::log1p(c.d));
+      const std::vector<double> s = sbg_survival(c.alpha, c.beta, periods);
+      double sum = 0.0;
+      for (int t = periods; t >= n; --t)
+        sum += s[t] / s[n - 1] * std::pow(1.0 + c.d, -(t - n));
+      EXPECT_NEAR(derl, sum, 1e-10 * sum);
+    }
+    const double del = sbg_discounted_expected_lifetime(c.alpha, c.beta, c.d);
+    const double derl1 =
+        sbg_discounted_expected_residual_lifetime(c.alpha, c.beta, c.d, 1);
+    EXPECT_NEAR(del, 1.0 + derl1 / (1.0 + c.d), 1e-13 * del);
+  }
+  // With heterogeneity the customers still there are the loyal ones, so
+  // DERL rises with n; alpha = beta = 1 at d = 0.1, n = 1: the series
+  // sum_{k>=0} x^k / (k + 2) = (-ln(1 - x) - x) / x^2, x = 1/1.1.
+  const double x = 1.0 / 1.1;
+  EXPECT_NEAR(sbg_discounted_expected_residual_lifetime(1.0, 1.0, 0.1, 1),
+              (-std::log1p(-x) - x) / (x * x), 1e-12);
+  EXPECT_LT(sbg_discounted_expected_residual_lifetime(0.668, 3.806, 0.1, 2),
+            sbg_discounted_expected_residual_lifetime(0.668, 3.806, 0.1, 3));
+  EXPECT_THROW(sbg_discounted_expected_residual_lifetime(1.0, 1.0, 0.1, 0),
+               std::invalid_argument);
+  EXPECT_THROW(sbg_discounted_expected_residual_lifetime(1.0, 1.0, 0.0, 1),
+               std::invalid_argument);
+  EXPECT_THROW(sbg_discounted_expected_residual_lifetime(1.0, -1.0, 0.1, 1),
+               std::invalid_argument);
+  EXPECT_THROW(sbg_discounted_expected_residual_lifetime(
+                   std::numeric_limits<double>::infinity(), 1.0, 0.1, 1),
+               std::invalid_argument);
+}
+
 TEST(SbgFit, BadInputsThrow) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const std::vector<std::vector<SbgCohort>> bad = {

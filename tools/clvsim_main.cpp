@@ -19,13 +19,16 @@ namespace {
 
 using namespace clvsim::cli;
 
-constexpr const char* kCommandList = "run or validate";
+constexpr const char* kCommandList = "run, validate, sweep, sensitivity or fit";
 
 int cli_error(const CLI::App& app, const CLI::Error& e) {
-  std::string help_hint = "clvsim --help";
-  for (const CLI::App* sub : app.get_subcommands()) {
-    help_hint = "clvsim " + sub->get_name() + " --help";
+  // The deepest command given, e.g. "clvsim fit sbg --help".
+  std::string help_hint = "clvsim";
+  for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+    at = at->get_subcommands().front();
+    help_hint += " " + at->get_name();
   }
+  help_hint += " --help";
   // CLI11 checks for a missing command before unknown arguments, so
   // `clvsim --bogus` would otherwise only say a command is required.
   std::string message = e.what();
@@ -65,6 +68,7 @@ int main(int argc, char** argv) {
       add_validate_command(app),
       add_sweep_command(app),
       add_sensitivity_command(app),
+      add_fit_command(app),
   };
 
   try {
@@ -72,8 +76,15 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp&) {
     // The top-level help lists every command's options, so one --help
     // documents everything.
+    // documents everything (CLI11 shows one level; `fit sbg` is two).
     if (app.get_subcommands().empty()) {
       std::cout << app.help("", CLI::AppFormatMode::All);
+      for (const CLI::App* command : app.get_subcommands({})) {
+        for (const CLI::App* nested : command->get_subcommands({})) {
+          std::cout << "\n" << nested->help("clvsim " + command->get_name(),
+                                            CLI::AppFormatMode::All);
+        }
+      }
     } else {
       std::cout << app.help();
     }

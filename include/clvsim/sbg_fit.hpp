@@ -80,4 +80,20 @@ std::vector<double> sbg_survival(double alpha, double beta, int periods);
 double sbg_discounted_expected_lifetime(double alpha, double beta,
                                         double discount_rate);
 
+// Discounted expected residual lifetime of a customer who has been active
+// for n periods (0..n-1) and is about to make the churn decision at the end
+// of period n-1, after Fader & Hardie, "Customer-Base Valuation in a
+// Contractual Setting" (J. Interactive Marketing 24(1), 2010):
+//   DERL(n) = sum_{t>=n} S(t) / S(n - 1) / (1 + d)^(t - n)
+//           = (beta + n - 1) / (alpha + beta + n - 1)
+//             * 2F1(1, beta + n; alpha + beta + n; 1/(1 + d))
+// in periods, the first of them (period n, if the customer stays) counted
+// in full. DEL = 1 + DERL(1) / (1 + d). DERL rises with n as the customers
+// likely to churn leave.
+//
+// REQUIRES: alpha > 0, beta > 0, discount_rate > 0, all finite, and n >= 1
+// (else std::invalid_argument).
+double sbg_discounted_expected_residual_lifetime(double alpha, double beta,
+                                                 double discount_rate, int n);
+
 }  // namespace clvsim
