@@ -1,4 +1,5 @@
 // clvsim run: simulate one scenario and write its outputs.
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -72,6 +73,7 @@ PrecisionTarget parse_precision(const RunArgs& args, const Scenario& scenario) {
 
 std::string precision_line(const PrecisionReport& report) {
   std::ostringstream line;
+  line.precision(4);
   line << "widest 95% CI half-width " << report.half_width << " (" << report.widest
        << ", " << report.metric << " " << report.segment << "), target " << report.needed;
   return line.str();
@@ -131,9 +133,16 @@ int run(const RunArgs& args) {
     std::cout << console_table(results) << std::flush;
     if (const auto& report = results.statistics.precision) {
       std::cerr << "clvsim: precision target " << report->target
-                << (report->met ? " met after " : " NOT met: stopped at --max-replications ")
-                << plural(results.replications, "replication") << "; "
+                << (report->met ? " met after " : " NOT met after ")
+                << plural(results.replications, "replication")
+                << (report->met ? "; " : " (--max-replications); ")
                 << precision_line(*report) << std::endl;
+      if (!report->met && report->needed > 0) {
+        // Half-widths shrink as 1/sqrt(R).
+        const double ratio = report->half_width / report->needed;
+        std::cerr << "clvsim: about " << std::ceil(results.replications * ratio * ratio)
+                  << " replications would meet it, at this rate" << std::endl;
+      }
     }
     std::cerr << "wrote " << (out_dir / "summary.json").string() << ", "
               << (out_dir / "periods.csv").string() << ", "
