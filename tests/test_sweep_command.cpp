@@ -83,5 +83,17 @@ TEST_F(SweepCommand, BadInputExitsWithTwoBeforeAnythingRuns) {
   }
 }
 
+TEST_F(SweepCommand, InterruptStopsEveryPointWithExit130AndNoOutput) {
+  // Far too long to finish: SIGINT after a second must stop all points.
+  const std::string command =
+      "cd " + quote(dir_.path().string()) + " && (" + quote(CLVSIM_BINARY) + " sweep " +
+      quote(kScenario) + " --replications 100000 --vary horizon=6,9,12,18 --quiet --out out &" +
+      " pid=$!; sleep 1; kill -INT $pid; wait $pid)";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_TRUE(!fs::exists(dir_.path() / "out") || fs::is_empty(dir_.path() / "out"));
+}
+
 }  // namespace
 }  // namespace clvsim::testing

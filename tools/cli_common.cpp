@@ -47,6 +47,16 @@ void install_interrupt_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
+bool run_unless_interrupted(const std::function<void()>& simulate) {
+  try {
+    simulate();
+  } catch (const RunCancelled&) {
+  }
+  if (!g_interrupted.load()) return true;
+  std::cerr << "clvsim: interrupted; no outputs written" << std::endl;
+  return false;
+}
+
 std::uint64_t parse_count(const std::string& option, const std::string& text,
                           std::uint64_t lo, std::uint64_t hi) {
   const std::string expected =

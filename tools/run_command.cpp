@@ -105,7 +105,7 @@ int run(const RunArgs& args) {
   options.threads = threads;
   options.cancel = &g_interrupted;
   Results results;
-  try {
+  const bool finished = run_unless_interrupted([&] {
     if (target) {
       results = run_to_precision(
           scenario, options, *target, [&](const PrecisionReport& report, std::uint32_t done) {
@@ -120,12 +120,8 @@ int run(const RunArgs& args) {
     } else {
       results = run_simulation(scenario, options);
     }
-  } catch (const RunCancelled&) {
-  }
-  if (g_interrupted.load()) {
-    std::cerr << "clvsim: interrupted; no outputs written" << std::endl;
-    return kExitInterrupted;
-  }
+  });
+  if (!finished) return kExitInterrupted;
 
   const std::filesystem::path out_dir = args.out;
   write_run_outputs(out_dir, results, scenario);

@@ -43,7 +43,7 @@ int sensitivity(const SensitivityArgs& args) {
 
   std::mutex print;
   SensitivityResult result;
-  try {
+  const bool finished = run_unless_interrupted([&] {
     result = run_sensitivity(scenario, options, {.threads = threads, .cancel = &g_interrupted},
                              [&](std::size_t done, std::size_t total) {
                                // Every tenth run, and the last.
@@ -52,12 +52,8 @@ int sensitivity(const SensitivityArgs& args) {
                                std::cerr << "clvsim: " << done << " of " << total << " runs done"
                                          << std::endl;
                              });
-  } catch (const RunCancelled&) {
-  }
-  if (g_interrupted.load()) {
-    std::cerr << "clvsim: interrupted; no outputs written" << std::endl;
-    return kExitInterrupted;
-  }
+  });
+  if (!finished) return kExitInterrupted;
 
   const fs::path dir = args.out;
   fs::create_directories(dir);

@@ -85,7 +85,7 @@ int sweep(const SweepArgs& args) {
   std::mutex print;
   std::size_t done = 0;
   std::vector<Results> results;
-  try {
+  const bool finished = run_unless_interrupted([&] {
     results = run_scenarios(scenarios, {.threads = threads, .cancel = &g_interrupted},
                             [&](std::size_t) {
                               if (args.quiet) return;
@@ -93,12 +93,8 @@ int sweep(const SweepArgs& args) {
                               std::cerr << "clvsim: " << ++done << " of " << points.size()
                                         << " points done" << std::endl;
                             });
-  } catch (const RunCancelled&) {
-  }
-  if (g_interrupted.load()) {
-    std::cerr << "clvsim: interrupted; no outputs written" << std::endl;
-    return kExitInterrupted;
-  }
+  });
+  if (!finished) return kExitInterrupted;
 
   const fs::path dir = args.out;
   fs::create_directories(dir);
