@@ -131,7 +131,7 @@ Results make_results(bool one_replication = false) {
   retail.treatment_cost_change = {-1.0, 0.1};
   retail.roi.reset();
   r.comparisons = {total, retail};
-  r.statistics = {123456.0, 0.25, 3};
+  r.statistics = {123456.0, 0.25, 3, std::nullopt};
   return r;
 }
 
@@ -250,7 +250,7 @@ TEST(SummaryJson, UnknownValuesAreNull) {
 TEST(SummaryJson, DependsOnlyOnEstimates) {
   Results a = make_results();
   Results b = make_results();
-  b.statistics = {999.0, 42.0, 64};  // run metadata belongs in run.json
+  b.statistics = {999.0, 42.0, 64, std::nullopt};  // run metadata belongs in run.json
   EXPECT_EQ(summary_json(a), summary_json(b));
   EXPECT_EQ(periods_csv(a), periods_csv(b));
 }
