@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "clvsim/outputs.hpp"
+#include "clvsim/scenario_loader.hpp"
 
 namespace clvsim {
 namespace {
@@ -145,6 +146,7 @@ void write_run_outputs(const fs::path& dir, const Results& results,
   files.emplace_back("summary.json", summary_json(results));
   files.emplace_back("periods.csv", periods_csv(results));
   files.emplace_back("run.json", run_json(results, scenario));
+  files.emplace_back("scenario.resolved.yaml", resolved_scenario_yaml(scenario));
 
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -4,6 +4,7 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
 
 #include <algorithm>
 #include <chrono>
@@ -96,16 +97,20 @@ void Simulation::add_replications(std::uint32_t replications) {
   const std::uint32_t base = st.builder.replications();
   const std::uint32_t wave = wave_size(plan);
 
-  std::vector<std::vector<CohortTally>> slots(std::min(wave, replications));
+  // Sized before the parallel loop: jobs of one replication share a row.
+  std::vector<std::vector<CohortTally>> slots(std::min(wave, replications),
+                                              std::vector<CohortTally>(segments));
   for (std::uint32_t first = 0; first < replications; first += wave) {
     const std::uint32_t count = std::min(wave, replications - first);
     tbb::parallel_for(0u, count * segments, [&](std::uint32_t job) {
       const std::uint32_t r = job / segments;
       const int g = static_cast<int>(job % segments);
-      slots[r].resize(segments);
       slots[r][g] = simulate_segment(plan, plan.segments[g], base + first + r,
                                      st.histograms, st.cancel);
     });
+    // A loop cut short by cancellation from outside may return without an
+    // exception; never build on its half-made tallies.
+    if (st.cancel != nullptr && st.cancel->load(std::memory_order_relaxed)) throw RunCancelled();
     // Budgeted strategies: each replication's whole cohort at once, its
     // blocks in parallel.
     for (std::uint32_t r = 0; r < count; ++r) {
@@ -170,10 +175,18 @@ std::vector<Results> run_scenarios(const std::vector<Scenario>& scenarios,
   tbb::task_arena arena(thread_count(options.threads));
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t i) {
+      // An isolated context: when another scenario throws, oneTBB cancels
+      // the loop over scenarios, and a context bound to it would cut this
+      // scenario's inner loops short without an exception, leaving tallies
+      // half made. This one runs on until it sees `cancel` or finishes.
+      tbb::task_group_context own(tbb::task_group_context::isolated);
+      tbb::task_group group(own);
       tbb::this_task_arena::isolate([&] {
-        Simulation simulation(scenarios[i], options.cancel);
-        simulation.add_replications(scenarios[i].simulation.replications);
-        results[i] = simulation.results();
+        group.run_and_wait([&] {
+          Simulation simulation(scenarios[i], options.cancel);
+          simulation.add_replications(scenarios[i].simulation.replications);
+          results[i] = simulation.results();
+        });
       });
       if (finished) finished(i);
     }, tbb::simple_partitioner());

@@ -186,7 +186,7 @@ TEST_F(Cli, RunWritesTheThreeFiles) {
   }
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names, (std::vector<std::string>{"periods.csv", "run.json",
-                                             "summary.json"}));
+                                             "scenario.resolved.yaml", "summary.json"}));
   const auto summary = nlohmann::json::parse(read_file(out / "summary.json"));
   EXPECT_EQ(summary["scenario"], "cli-determinism");
   EXPECT_EQ(summary["replications"], 3);
@@ -194,6 +194,33 @@ TEST_F(Cli, RunWritesTheThreeFiles) {
   EXPECT_EQ(summary["strategies"].size(), 2u);
   const auto run = nlohmann::json::parse(read_file(out / "run.json"));
   EXPECT_EQ(run["threads"], 2);
+}
+
+// The resolved scenario has every default filled in and the command line's
+// --set, --seed and --replications applied: run on its own, with no
+// options, it reproduces the run byte for byte. validate --print shows it.
+TEST_F(Cli, TheResolvedScenarioReproducesTheRun) {
+  const Outcome first = run_clvsim(
+      dir_.path(), "run " + scenario() +
+                       " --out first --seed 99 --replications 5 --set segments.fickle.margin=0.45");
+  ASSERT_EQ(first.code, 0) << first.err;
+  const fs::path resolved = dir_.path() / "first" / "scenario.resolved.yaml";
+  const Outcome again = run_clvsim(dir_.path(), "run " + quote(resolved.string()) + " --out again");
+  ASSERT_EQ(again.code, 0) << again.err;
+  for (const char* file : {"summary.json", "periods.csv", "scenario.resolved.yaml"}) {
+    EXPECT_EQ(read_file(dir_.path() / "first" / file), read_file(dir_.path() / "again" / file))
+        << file;
+  }
+  EXPECT_NE(read_file(resolved).find("margin: 0.45"), std::string::npos);
+
+  const Outcome printed = run_clvsim(
+      dir_.path(), "validate " + scenario() + " --print --set segments.fickle.margin=0.45");
+  ASSERT_EQ(printed.code, 0) << printed.err;
+  const std::string text = read_file(resolved);
+  // The same file but for the seed and replications given to run.
+  EXPECT_NE(printed.out.find("margin: 0.45"), std::string::npos);
+  EXPECT_NE(printed.out.find("cost_to_serve: 0"), std::string::npos) << printed.out;  // a default
+  EXPECT_EQ(printed.out.substr(0, 40), text.substr(0, 40));
 }
 
 TEST_F(Cli, QuietRunPrintsNothing) {

@@ -19,6 +19,8 @@
 #include <vector>
 
 #include "clvsim/outputs.hpp"
+#include "clvsim/scenario_loader.hpp"
+#include "scenario_fixtures.hpp"
 
 namespace clvsim {
 namespace {
@@ -32,7 +34,7 @@ const char* const kOddName = "big, \"quoted\" co";
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (fs::path(testing::TempDir()) / "clvsim-out-XXXXXX");
+    std::string pattern = (fs::path(::testing::TempDir()) / "clvsim-out-XXXXXX");
     if (::mkdtemp(pattern.data()) == nullptr) std::abort();
     path_ = pattern;
   }
@@ -429,23 +431,26 @@ TEST(RunOutputs, WritesTheThreeFilesIntoANewDirectory) {
   TempDir dir;
   const fs::path out = dir.path() / "nested" / "run";
   const Results results = make_results();
-  Scenario scenario;
+  Scenario scenario = testing::single_segment(
+      "outputs", testing::geometric_segment(10, 0.1, 5.0), 4, 2, 1);
   scenario.source_file = "x.yaml";
   write_run_outputs(out, results, scenario);
   EXPECT_EQ(list_dir(out), (std::vector<std::string>{"periods.csv", "run.json",
-                                                     "summary.json"}));
+                                                     "scenario.resolved.yaml", "summary.json"}));
+  EXPECT_EQ(read_file(out / "scenario.resolved.yaml"), resolved_scenario_yaml(scenario));
   EXPECT_EQ(read_file(out / "summary.json"), summary_json(results));
   EXPECT_EQ(read_file(out / "periods.csv"), periods_csv(results));
   // A second run replaces the set in place.
   write_run_outputs(out, make_results(true), scenario);
   EXPECT_EQ(read_file(out / "summary.json"), summary_json(make_results(true)));
-  EXPECT_EQ(list_dir(out).size(), 3u);
+  EXPECT_EQ(list_dir(out).size(), 4u);
 }
 
 TEST(RunOutputs, FailsWithoutCreatingAnythingWhenParentIsAFile) {
   TempDir dir;
   write_file_atomically(dir.path() / "blocker", "x");
-  Scenario scenario;
+  const Scenario scenario = testing::single_segment(
+      "outputs", testing::geometric_segment(10, 0.1, 5.0), 4, 2, 1);
   EXPECT_THROW(write_run_outputs(dir.path() / "blocker" / "out", make_results(),
                                  scenario),
                std::runtime_error);

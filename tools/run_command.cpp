@@ -140,9 +140,8 @@ int run(const RunArgs& args) {
                   << " replications would meet it, at this rate" << std::endl;
       }
     }
-    std::cerr << "wrote " << (out_dir / "summary.json").string() << ", "
-              << (out_dir / "periods.csv").string() << ", "
-              << (out_dir / "run.json").string() << std::endl;
+    std::cerr << "wrote " << (out_dir / "summary.json").string() << ", periods.csv, run.json, "
+              << "scenario.resolved.yaml" << std::endl;
   }
   return kExitOk;
 }

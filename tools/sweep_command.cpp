@@ -30,8 +30,7 @@ std::string point_name(std::size_t index) {
   return std::string(name.size() < 3 ? 3 - name.size() : 0, '0') + name;
 }
 
-// DIR/points/001, 002, ...: each point's summary.json, periods.csv and
-// run.json. The new set is staged beside the old one and swapped in with
+// DIR/points/001, 002, ...: each point's outputs as `run` writes them. The new set is staged beside the old one and swapped in with
 // renames, so points from an earlier, longer sweep never linger among them.
 void write_points(const fs::path& dir, const std::vector<Scenario>& scenarios,
                   const std::vector<Results>& results) {
@@ -103,7 +102,7 @@ int sweep(const SweepArgs& args) {
   if (!args.quiet) {
     std::cout << sweep_table(axes, points, results) << std::flush;
     std::cerr << "wrote " << (dir / "sweep.csv").string() << " and "
-              << (dir / "points").string() << "/NNN/{summary.json,periods.csv,run.json}"
+              << (dir / "points").string() << "/NNN/{summary.json,periods.csv,run.json,scenario.resolved.yaml}"
               << std::endl;
   }
   return kExitOk;

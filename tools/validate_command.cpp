@@ -10,11 +10,16 @@ namespace {
 struct ValidateArgs {
   std::string scenario;
   std::vector<std::string> sets;
+  bool print = false;
 };
 
 int validate(const ValidateArgs& args) {
   const Scenario scenario =
       load_scenario(args.scenario, parse_overrides(args.sets));
+  if (args.print) {
+    std::cout << resolved_scenario_yaml(scenario) << std::flush;
+    return kExitOk;
+  }
   std::cout << args.scenario << ": ok (" << scenario.name << ", "
             << plural(scenario.segments.size(), "segment") << ", "
             << plural(static_cast<std::uint64_t>(scenario.horizon), "period")
@@ -39,6 +44,9 @@ Command add_validate_command(CLI::App& parent) {
                    "checking; repeatable [default: none]")
       ->type_name("PATH=VALUE")
       ->allow_extra_args(false);
+  command->add_flag("--print", args->print,
+                    "Print the scenario with every default filled in (what run writes "
+                    "as scenario.resolved.yaml) instead of a summary [default: off]");
   return {command, [args] { return validate(*args); }};
 }
 

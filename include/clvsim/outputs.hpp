@@ -1,4 +1,5 @@
-// Writing a run's results: summary.json, periods.csv and run.json.
+// Writing a run's results: summary.json, periods.csv, run.json and
+// scenario.resolved.yaml.
 //
 // Every file is written to a temporary name in the same directory, flushed,
 // and renamed into place, so a failed or interrupted run never leaves a
@@ -24,7 +25,9 @@ std::string run_json(const Results& results, const Scenario& scenario);
 void write_file_atomically(const std::filesystem::path& path,
                            const std::string& contents);
 
-// Creates `dir` if needed and writes the three files into it.
+// Creates `dir` if needed and writes the three files into it, and
+// scenario.resolved.yaml: the scenario with every default filled in, which
+// run again reproduces summary.json and periods.csv byte for byte.
 void write_run_outputs(const std::filesystem::path& dir, const Results& results,
                        const Scenario& scenario);
 
