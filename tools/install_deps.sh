@@ -9,6 +9,8 @@ packages=(
   libboost-dev libeigen3-dev libtbb-dev libyaml-cpp-dev
   librandom123-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
+  # tests/schema: the scenario JSON Schema checked with a real validator
+  python3-jsonschema python3-yaml
 )
 packages+=("$@")
 
