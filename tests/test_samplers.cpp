@@ -121,8 +121,11 @@ TEST_P(GammaShapes, LogDrawIsLogOfADraw) {
 TEST_P(GammaShapes, FastPathAgreesWithTheFullProcedure) {
   const GammaSampler gamma(GetParam());
   const StreamKey key(4, 0, 0);
+  // Every draw the vector pass settles (squeeze, or the polynomial bounds
+  // on the log test) must be the number the exact procedure gives.
+  constexpr std::uint32_t kDraws = 200000;
   int fast = 0;
-  for (std::uint32_t c = 0; c < 20000; ++c) {
+  for (std::uint32_t c = 0; c < kDraws; ++c) {
     const StreamKey::Block b = key.block(c, 0, Purpose::kPeriod, 0);
     WordEngine extra(key, c, 0, Purpose::kPeriodExtra);
     double g;
@@ -131,7 +134,9 @@ TEST_P(GammaShapes, FastPathAgreesWithTheFullProcedure) {
       ASSERT_EQ(g, gamma.finish(b.v[0], b.v[1], b.v[2], extra));
     }
   }
-  EXPECT_GT(fast, 20000 * 0.8);  // the fast path is the common case
+  // The squeeze alone settles 89.4%; with the bounds over 92% at every
+  // shape (95.5% at 2).
+  EXPECT_GT(fast, kDraws * 0.915);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, GammaShapes, ::testing::Values(0.05, 0.4, 1.0, 2.0, 4.0, 30.0));
