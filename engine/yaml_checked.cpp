@@ -1,6 +1,7 @@
 #include "yaml_checked.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
 #include <array>
@@ -373,9 +374,57 @@ std::optional<CheckedNode> CheckedMap::optional(std::string_view key) const {
   return std::nullopt;
 }
 
+namespace {
+
+// yaml-cpp 0.7's LoadAll loops forever, allocating, on some invalid text
+// (a stray ',' before a mapping: jbeder/yaml-cpp#1040, fixed upstream in
+// PR #1319, not in Debian 12), by reporting an endless run of empty
+// documents. Found by fuzzing (tests/fuzz). A first pass over the events
+// stops at the first document past kMaxDocuments, so LoadAll only ever sees
+// text it finishes.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  static constexpr int kMaxDocuments = 8;
+  explicit DocumentCounter(const std::string& file) : file_(file) {}
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ > kMaxDocuments) {
+      throw InputError(file_, to_source_mark(mark), "",
+                       "invalid YAML: more than " + std::to_string(kMaxDocuments) +
+                           " documents (is there a stray ',' or other indicator "
+                           "outside brackets?)",
+                       "one scenario per file");
+    }
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  const std::string& file_;
+  int documents_ = 0;
+};
+
+}  // namespace
+
 YAML::Node parse_yaml_mapping(const std::string& text, const std::string& file) {
   std::vector<YAML::Node> docs;
   try {
+    {
+      std::istringstream in(text);
+      YAML::Parser parser(in);
+      DocumentCounter counter(file);
+      while (parser.HandleNextDocument(counter)) {
+      }
+    }
     docs = YAML::LoadAll(text);
   } catch (const YAML::DeepRecursion& e) {
     throw InputError(file, to_source_mark(e.mark), "",

@@ -104,6 +104,7 @@ const BadCase kCases[] = {
     {"empty_file", "empty_file.yaml", 1, "", {}},  // nothing in the file
     {"yaml_syntax_error", "yaml_syntax_error.yaml", 6, "", {}},  // a stray closing brace
     {"yaml_unclosed_bracket", "yaml_unclosed_bracket.yaml", 7, "", {}},  // yaml-cpp reports the end of the file
+    {"yaml_stray_comma", "yaml_stray_comma.yaml", 1, "", {}},  // yaml-cpp 0.7 loops forever on it (found by fuzzing)
     {"yaml_bad_indentation", "yaml_bad_indentation.yaml", 3, "", {}},  // a key indented under a scalar
     {"tab_indentation", "tab_indentation.yaml", 5, "", {}},  // a tab in the indentation
     {"second_document", "second_document.yaml", 9, "", {}},  // two scenarios in one file

@@ -11,6 +11,8 @@ packages=(
   libgtest-dev libbenchmark-dev
   # tests/schema: the scenario JSON Schema checked with a real validator
   python3-jsonschema python3-yaml
+  # tools/fuzz.sh: libFuzzer targets (clang with its sanitizer and fuzzer runtimes)
+  clang libclang-rt-14-dev
 )
 packages+=("$@")
 

@@ -280,6 +280,7 @@ LOADER_ONLY = {
     "yaml_bad_indentation.yaml": "YAML: syntax (bad indentation)",
     "yaml_syntax_error.yaml": "YAML: syntax (a stray '}')",
     "yaml_unclosed_bracket.yaml": "YAML: syntax (an unclosed '[')",
+    "yaml_stray_comma.yaml": "YAML: syntax (a stray comma, on which yaml-cpp 0.7 would loop forever)",
 }
 
 # Valid files in tests/data/bad/: the --set cases of test_bad_scenarios break them.
