@@ -223,6 +223,22 @@ TEST_F(Cli, TheResolvedScenarioReproducesTheRun) {
   EXPECT_EQ(printed.out.substr(0, 40), text.substr(0, 40));
 }
 
+// A full disk (here a file-size limit of 4 KB, below summary.json's size):
+// exit 1 with the file and the system's reason, and no file at all in the
+// output directory, not even a temporary one.
+TEST_F(Cli, AFullDiskIsExitOneWithNoPartialFile) {
+  const std::string command = "cd " + quote(dir_.path().string()) + " && ulimit -f 4 && " +
+                              quote(CLVSIM_BINARY) + " run " + scenario() +
+                              " --out full --quiet 2>" + quote((dir_.path() / "err").string());
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by a signal (SIGXFSZ not ignored?)";
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  const std::string err = read_file(dir_.path() / "err");
+  EXPECT_NE(err.find("summary.json"), std::string::npos) << err;
+  EXPECT_NE(err.find("File too large"), std::string::npos) << err;
+  EXPECT_TRUE(!fs::exists(dir_.path() / "full") || fs::is_empty(dir_.path() / "full"));
+}
+
 TEST_F(Cli, QuietRunPrintsNothing) {
   const Outcome o = run_clvsim(dir_.path(), "run " + scenario() +
                                                 " --quiet --replications 2 "

@@ -4,6 +4,7 @@
 // Everything the user gave is loaded and checked before an output directory
 // is touched, so bad input never leaves anything behind.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -95,6 +96,10 @@ int main(int argc, char** argv) {
   }
 
   install_interrupt_handlers();
+  // Past a file-size limit (ulimit -f, a quota), a write must fail with
+  // EFBIG so the output writer can report it and remove its temporary
+  // file, instead of SIGXFSZ killing the process mid-write.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     for (const Command& command : commands) {
       if (command.app->parsed()) return command.run();
