@@ -39,6 +39,7 @@ Command add_validate_command(CLI::App& parent);
 Command add_fit_command(CLI::App& parent);
 Command add_sweep_command(CLI::App& parent);
 Command add_sensitivity_command(CLI::App& parent);
+Command add_report_command(CLI::App& parent);
 
 // Set by SIGINT/SIGTERM; the engine polls it between blocks of customers.
 extern std::atomic<bool> g_interrupted;

@@ -20,7 +20,7 @@ namespace {
 
 using namespace clvsim::cli;
 
-constexpr const char* kCommandList = "run, validate, sweep, sensitivity or fit";
+constexpr const char* kCommandList = "run, validate, sweep, sensitivity, fit or report";
 
 int cli_error(const CLI::App& app, const CLI::Error& e) {
   // The deepest command given, e.g. "clvsim fit sbg --help".
@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
       add_sweep_command(app),
       add_sensitivity_command(app),
       add_fit_command(app),
+      add_report_command(app),
   };
 
   try {

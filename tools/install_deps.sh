@@ -9,6 +9,8 @@ packages=(
   libboost-dev libeigen3-dev libtbb-dev libyaml-cpp-dev
   librandom123-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
+  # tests/report: a real browser opens each report; PIL checks its screenshot
+  chromium python3-pil
   # tests/schema: the scenario JSON Schema checked with a real validator
   python3-jsonschema python3-yaml
   # tools/fuzz.sh: libFuzzer targets (clang with its sanitizer and fuzzer runtimes)
