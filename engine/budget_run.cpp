@@ -71,7 +71,7 @@ std::optional<BudgetCandidate> first_unserved(std::vector<BudgetCandidate>& c, d
 
 void run_budgeted_strategy(const ModelPlan& plan, int s, std::uint32_t replication,
                            std::vector<CohortTally>& tallies, ThreadHistograms& histograms,
-                           const std::atomic<bool>* cancel) {
+                           const std::atomic<bool>* cancel, RunProgress* progress) {
   const BudgetPlan& budget = *plan.budget[s];
   const int segments = static_cast<int>(plan.segments.size());
   std::vector<StreamKey> keys;
@@ -109,6 +109,8 @@ void run_budgeted_strategy(const ModelPlan& plan, int s, std::uint32_t replicati
     b.customers.begin_strategy();
     b.tally = CohortTally(1, plan.horizon);
   });
+  std::uint64_t cohort = 0;  // progress slots of one period: every customer
+  for (const CohortSchedule& schedule : schedules) cohort += schedule.size();
   std::vector<BudgetCandidate> candidates;
   for (int t = 0; t < plan.horizon; ++t) {
     check_cancel();
@@ -130,6 +132,13 @@ void run_budgeted_strategy(const ModelPlan& plan, int s, std::uint32_t replicati
       b.customers.apply_budget(cut ? &*cut : nullptr, t, b.tally, 0);
       b.customers.step(t, -1, b.tally, 0, histogram(b));
     });
+    if (progress != nullptr) {
+      double active = 0;
+      for (const BudgetBlock& b : blocks) {
+        active += b.tally.at(0, kInitialCohort, t, kActive) + b.tally.at(0, kAcquiredCohort, t, kActive);
+      }
+      progress->add_work(cohort, static_cast<std::uint64_t>(active));
+    }
   }
   each_block([&](BudgetBlock& b) { b.customers.finish(histogram(b)); });
 

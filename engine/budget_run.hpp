@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "clv_histogram.hpp"
+#include "clvsim/progress.hpp"
 #include "cohort_tally.hpp"
 #include "customer_block.hpp"
 #include "model_plan.hpp"
@@ -30,10 +31,10 @@ using ThreadHistograms = tbb::enumerable_thread_specific<Histograms>;
 
 // Simulates budgeted strategy `s` in one replication and adds its sums to
 // strategy row `s` of tallies[segment]. Throws RunCancelled when `cancel`
-// is set.
+// is set. Adds to `progress`, when given, once per period.
 void run_budgeted_strategy(const ModelPlan& plan, int s, std::uint32_t replication,
                            std::vector<CohortTally>& tallies, ThreadHistograms& histograms,
-                           const std::atomic<bool>* cancel);
+                           const std::atomic<bool>* cancel, RunProgress* progress = nullptr);
 
 // The first candidate, in rank order, that the budget cannot serve: serving
 // candidates in rank order, the spend would first exceed `cap` with it.

@@ -70,9 +70,15 @@ Results run_to_precision(
     throw std::invalid_argument("precision target: needs half_width > 0 and "
                                 "1 <= batch <= max_replications <= kMaxReplications");
   }
+  if (options.progress != nullptr) {
+    // How many replications the run takes is unknown: the totals are those
+    // of max_replications, an upper bound.
+    options.progress->work_total.fetch_add(progress_work(scenario, target.max_replications));
+    options.progress->replications_total.fetch_add(target.max_replications);
+  }
   tbb::task_arena arena(thread_count(options.threads));
   return arena.execute([&] {
-    Simulation simulation(scenario, options.cancel);
+    Simulation simulation(scenario, options.cancel, options.progress);
     for (;;) {
       const std::uint32_t done = simulation.replications();
       simulation.add_replications(std::min(target.batch, target.max_replications - done));

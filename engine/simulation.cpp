@@ -25,15 +25,33 @@ namespace {
 // within this many bytes.
 constexpr std::size_t kWaveBytes = std::size_t{256} << 20;
 
+// Customer-periods active in `tally`, every strategy and cohort.
+std::uint64_t active_in(const CohortTally& tally) {
+  double active = 0;
+  for (int s = 0; s < tally.strategies(); ++s) {
+    for (int c = 0; c < kCohorts; ++c) {
+      const double* row = tally.row(s, c);
+      for (int t = 0; t < tally.horizon(); ++t) active += row[t * kTallyFields + kActive];
+    }
+  }
+  return static_cast<std::uint64_t>(active);
+}
+
 // The block-by-block pass over one segment in one replication: every
 // strategy without a budget. Profit is not yet filled in (finish_tally).
 CohortTally simulate_segment(const ModelPlan& plan, const SegmentPlan& segment,
                              std::uint32_t replication, ThreadHistograms& histograms,
-                             const std::atomic<bool>* cancel) {
+                             const std::atomic<bool>* cancel, RunProgress* progress) {
   const StreamKey key(plan.seed, replication, segment.index);
   const CohortSchedule schedule = draw_cohort_schedule(plan, segment, key);
   if (schedule.size() == 0 || !plan.any_unbudgeted) {
     return CohortTally(plan.strategies, plan.horizon);
+  }
+  // Progress slots per customer of a block: every period of every strategy
+  // the kernel simulates (progress_work() counts the same).
+  std::uint64_t slots_per_customer = 0;
+  for (int s = 0; s < plan.strategies; ++s) {
+    if (!plan.budget[s] && segment.same_as[s] < 0) slots_per_customer += plan.horizon;
   }
   return reduce_blocks(0, schedule.size(), [&](std::uint64_t first, std::uint64_t last) {
     // oneTBB cancels the other blocks when one throws.
@@ -46,6 +64,8 @@ CohortTally simulate_segment(const ModelPlan& plan, const SegmentPlan& segment,
     ClvHistogram* mine = histograms.local().data() +
                          static_cast<std::size_t>(segment.index) * plan.strategies;
     simulate_customers(plan, segment, key, schedule, first, last, tally, mine, block);
+    // Two relaxed increments per block of thousands of customer-periods.
+    if (progress != nullptr) progress->add_work((last - first) * slots_per_customer, active_in(tally));
     return tally;
   });
 }
@@ -64,26 +84,29 @@ std::uint32_t wave_size(const ModelPlan& plan) {
 }  // namespace
 
 struct Simulation::State {
-  State(const Scenario& s, const std::atomic<bool>* c)
+  State(const Scenario& s, const std::atomic<bool>* c, RunProgress* p)
       : scenario(s),
         plan(make_model_plan(scenario)),
         histograms([this] {
           return Histograms(static_cast<std::size_t>(plan.strategies) * plan.segments.size());
         }),
         builder(scenario),
-        cancel(c) {}
+        cancel(c),
+        progress(p) {}
 
   const Scenario scenario;  // the builder keeps a reference to it
   const ModelPlan plan;
   ThreadHistograms histograms;
   ResultsBuilder builder;
   const std::atomic<bool>* cancel;
+  RunProgress* const progress;
   double active_customer_periods = 0;
   double wall_seconds = 0;
 };
 
-Simulation::Simulation(const Scenario& scenario, const std::atomic<bool>* cancel)
-    : state_(std::make_unique<State>(scenario, cancel)) {}
+Simulation::Simulation(const Scenario& scenario, const std::atomic<bool>* cancel,
+                       RunProgress* progress)
+    : state_(std::make_unique<State>(scenario, cancel, progress)) {}
 
 Simulation::~Simulation() = default;
 
@@ -100,13 +123,28 @@ void Simulation::add_replications(std::uint32_t replications) {
   // Sized before the parallel loop: jobs of one replication share a row.
   std::vector<std::vector<CohortTally>> slots(std::min(wave, replications),
                                               std::vector<CohortTally>(segments));
+  // Progress only: the segments of each replication of the wave still being
+  // simulated. Without budgets a replication is done, for the display, when
+  // its last segment is; a whole wave is reduced only at its end.
+  const bool any_budget =
+      std::any_of(plan.budget.begin(), plan.budget.end(), [](const auto& b) { return b.has_value(); });
+  std::unique_ptr<std::atomic<int>[]> pending;
+  if (st.progress != nullptr && !any_budget) {
+    pending = std::make_unique<std::atomic<int>[]>(slots.size());
+  }
   for (std::uint32_t first = 0; first < replications; first += wave) {
     const std::uint32_t count = std::min(wave, replications - first);
+    if (pending) {
+      for (std::uint32_t r = 0; r < count; ++r) pending[r].store(segments, std::memory_order_relaxed);
+    }
     tbb::parallel_for(0u, count * segments, [&](std::uint32_t job) {
       const std::uint32_t r = job / segments;
       const int g = static_cast<int>(job % segments);
       slots[r][g] = simulate_segment(plan, plan.segments[g], base + first + r,
-                                     st.histograms, st.cancel);
+                                     st.histograms, st.cancel, st.progress);
+      if (pending && pending[r].fetch_sub(1, std::memory_order_relaxed) == 1) {
+        st.progress->replications_done.fetch_add(1, std::memory_order_relaxed);
+      }
     });
     // A loop cut short by cancellation from outside may return without an
     // exception; never build on its half-made tallies.
@@ -116,8 +154,12 @@ void Simulation::add_replications(std::uint32_t replications) {
     for (std::uint32_t r = 0; r < count; ++r) {
       for (int s = 0; s < plan.strategies; ++s) {
         if (plan.budget[s]) {
-          run_budgeted_strategy(plan, s, base + first + r, slots[r], st.histograms, st.cancel);
+          run_budgeted_strategy(plan, s, base + first + r, slots[r], st.histograms, st.cancel,
+                                st.progress);
         }
+      }
+      if (st.progress != nullptr && any_budget) {
+        st.progress->replications_done.fetch_add(1, std::memory_order_relaxed);
       }
       for (int g = 0; g < segments; ++g) finish_tally(plan, plan.segments[g], slots[r][g]);
     }
@@ -160,9 +202,14 @@ int thread_count(int requested) {
 }
 
 Results run_simulation(const Scenario& scenario, const RunOptions& options) {
+  if (options.progress != nullptr) {
+    const std::uint32_t replications = scenario.simulation.replications;
+    options.progress->work_total.fetch_add(progress_work(scenario, replications));
+    options.progress->replications_total.fetch_add(replications);
+  }
   tbb::task_arena arena(thread_count(options.threads));
   return arena.execute([&] {
-    Simulation simulation(scenario, options.cancel);
+    Simulation simulation(scenario, options.cancel, options.progress);
     simulation.add_replications(scenario.simulation.replications);
     return simulation.results();
   });
@@ -172,6 +219,16 @@ std::vector<Results> run_scenarios(const std::vector<Scenario>& scenarios,
                                    const RunOptions& options,
                                    const std::function<void(std::size_t)>& finished) {
   std::vector<Results> results(scenarios.size());
+  if (options.progress != nullptr) {
+    std::uint64_t work = 0, replications = 0;
+    for (const Scenario& scenario : scenarios) {
+      work += progress_work(scenario, scenario.simulation.replications);
+      replications += scenario.simulation.replications;
+    }
+    options.progress->work_total.fetch_add(work);
+    options.progress->replications_total.fetch_add(replications);
+    options.progress->scenarios_total.fetch_add(scenarios.size());
+  }
   tbb::task_arena arena(thread_count(options.threads));
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t i) {
@@ -183,11 +240,14 @@ std::vector<Results> run_scenarios(const std::vector<Scenario>& scenarios,
       tbb::task_group group(own);
       tbb::this_task_arena::isolate([&] {
         group.run_and_wait([&] {
-          Simulation simulation(scenarios[i], options.cancel);
+          Simulation simulation(scenarios[i], options.cancel, options.progress);
           simulation.add_replications(scenarios[i].simulation.replications);
           results[i] = simulation.results();
         });
       });
+      if (options.progress != nullptr) {
+        options.progress->scenarios_done.fetch_add(1, std::memory_order_relaxed);
+      }
       if (finished) finished(i);
     }, tbb::simple_partitioner());
   });

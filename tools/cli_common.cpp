@@ -16,6 +16,7 @@
 
 #include "clvsim/error.hpp"
 #include "clvsim/simulation.hpp"
+#include "progress_display.hpp"
 
 namespace clvsim::cli {
 
@@ -47,11 +48,14 @@ void install_interrupt_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-bool run_unless_interrupted(const std::function<void()>& simulate) {
+bool run_unless_interrupted(const std::function<void()>& simulate,
+                            ProgressDisplay* progress) {
   try {
     simulate();
   } catch (const RunCancelled&) {
   }
+  // Other exceptions stop it in its destructor, before main reports them.
+  if (progress != nullptr) progress->stop();
   if (!g_interrupted.load()) return true;
   std::cerr << "clvsim: interrupted; no outputs written" << std::endl;
   return false;
@@ -174,7 +178,7 @@ void add_simulate_options(CLI::App& command, SimulateArgs& args) {
       ->type_name("PATH=VALUE")
       ->allow_extra_args(false);
   command.add_flag("-q,--quiet", args.quiet,
-                   "Print nothing but errors [default: off]");
+                   "Print nothing but errors, no progress either [default: off]");
 }
 
 Scenario load_variant(const SimulateArgs& args, const std::vector<Override>& extra) {

@@ -45,10 +45,14 @@ Command add_report_command(CLI::App& parent);
 extern std::atomic<bool> g_interrupted;
 void install_interrupt_handlers();
 
-// Runs `simulate` (which passes &g_interrupted to the engine). Returns
+class ProgressDisplay;
+
+// Runs `simulate` (which passes &g_interrupted to the engine), then stops
+// `progress` (joins its reporter, clears its bar) when given. Returns
 // false, having said so on stderr, when a signal stopped it: the caller then
 // returns kExitInterrupted and writes nothing.
-bool run_unless_interrupted(const std::function<void()>& simulate);
+bool run_unless_interrupted(const std::function<void()>& simulate,
+                            ProgressDisplay* progress = nullptr);
 
 // Strict decimal parse: no sign, no spaces, no trailing text, in [lo, hi].
 std::uint64_t parse_count(const std::string& option, const std::string& text,

@@ -12,6 +12,7 @@
 #include "clvsim/outputs.hpp"
 #include "clvsim/precision.hpp"
 #include "clvsim/simulation.hpp"
+#include "progress_display.hpp"
 
 namespace clvsim::cli {
 namespace {
@@ -101,17 +102,21 @@ int run(const RunArgs& args) {
   if (!args.precision.empty()) target = parse_precision(args, scenario);
   if (!args.quiet) print_run_banner(scenario, threads, target.has_value());
 
+  // With --precision the count is at most --max-replications.
+  ProgressDisplay progress(progress_mode(args.quiet), ProgressDisplay::Count::replications,
+                           "replications", target.has_value());
   RunOptions options;
   options.threads = threads;
   options.cancel = &g_interrupted;
+  options.progress = progress.counters();
   Results results;
   const bool finished = run_unless_interrupted([&] {
     if (target) {
       results = run_to_precision(
           scenario, options, *target, [&](const PrecisionReport& report, std::uint32_t done) {
             if (!args.quiet) {
-              std::cerr << "clvsim: " << plural(done, "replication") << ": "
-                        << precision_line(report) << std::endl;
+              progress.print("clvsim: " + plural(done, "replication") + ": " +
+                             precision_line(report));
             }
           });
       // Written to run.json and any resolved scenario: rerunning with this
@@ -120,7 +125,7 @@ int run(const RunArgs& args) {
     } else {
       results = run_simulation(scenario, options);
     }
-  });
+  }, &progress);
   if (!finished) return kExitInterrupted;
 
   const std::filesystem::path out_dir = args.out;

@@ -3,12 +3,12 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <mutex>
 
 #include "cli_common.hpp"
 #include "clvsim/error.hpp"
 #include "clvsim/outputs.hpp"
 #include "clvsim/sensitivity.hpp"
+#include "progress_display.hpp"
 
 namespace clvsim::cli {
 namespace {
@@ -41,18 +41,15 @@ int sensitivity(const SensitivityArgs& args) {
   check_sensitivity_options(scenario, options);
   if (!args.quiet) print_run_banner(scenario, threads);
 
-  std::mutex print;
+  // Runs done (the base and two per parameter) and the whole progress.
+  ProgressDisplay progress(progress_mode(args.quiet), ProgressDisplay::Count::scenarios, "runs");
   SensitivityResult result;
   const bool finished = run_unless_interrupted([&] {
-    result = run_sensitivity(scenario, options, {.threads = threads, .cancel = &g_interrupted},
-                             [&](std::size_t done, std::size_t total) {
-                               // Every tenth run, and the last.
-                               if (args.quiet || (done % 10 != 0 && done != total)) return;
-                               std::lock_guard lock(print);
-                               std::cerr << "clvsim: " << done << " of " << total << " runs done"
-                                         << std::endl;
-                             });
-  });
+    result = run_sensitivity(scenario, options,
+                             {.threads = threads,
+                              .cancel = &g_interrupted,
+                              .progress = progress.counters()});
+  }, &progress);
   if (!finished) return kExitInterrupted;
 
   const fs::path dir = args.out;

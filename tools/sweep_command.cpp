@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <system_error>
 
 #include "cli_common.hpp"
@@ -14,6 +13,7 @@
 #include "clvsim/outputs.hpp"
 #include "clvsim/simulation.hpp"
 #include "clvsim/sweep.hpp"
+#include "progress_display.hpp"
 
 namespace clvsim::cli {
 namespace {
@@ -81,18 +81,14 @@ int sweep(const SweepArgs& args) {
               << std::endl;
   }
 
-  std::mutex print;
-  std::size_t done = 0;
+  // Points done and the whole grid's progress (progress_display.hpp).
+  ProgressDisplay progress(progress_mode(args.quiet), ProgressDisplay::Count::scenarios, "points");
   std::vector<Results> results;
   const bool finished = run_unless_interrupted([&] {
-    results = run_scenarios(scenarios, {.threads = threads, .cancel = &g_interrupted},
-                            [&](std::size_t) {
-                              if (args.quiet) return;
-                              std::lock_guard lock(print);
-                              std::cerr << "clvsim: " << ++done << " of " << points.size()
-                                        << " points done" << std::endl;
-                            });
-  });
+    results = run_scenarios(scenarios, {.threads = threads,
+                                        .cancel = &g_interrupted,
+                                        .progress = progress.counters()});
+  }, &progress);
   if (!finished) return kExitInterrupted;
 
   const fs::path dir = args.out;

@@ -44,7 +44,8 @@ PrecisionReport check_precision(const Results& results, const PrecisionTarget& t
 // REQUIRES: target.segment names a segment of `scenario` or is "total";
 // metric uplift only with two or more strategies (else std::invalid_argument).
 // `after_batch`, when given, is called after each batch with the check so
-// far and the replications run (to show progress).
+// far and the replications run (to show progress). With options.progress,
+// first adds the totals of max_replications (an upper bound) to it.
 Results run_to_precision(
     const Scenario& scenario, const RunOptions& options, const PrecisionTarget& target,
     const std::function<void(const PrecisionReport&, std::uint32_t)>& after_batch = {});

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "clvsim/progress.hpp"
 #include "clvsim/results.hpp"
 #include "clvsim/scenario.hpp"
 
@@ -25,6 +26,10 @@ struct RunOptions {
   // reads true, run_simulation stops and throws RunCancelled. May be set
   // from a signal handler.
   const std::atomic<bool>* cancel = nullptr;
+  // When given, bumped as blocks of customers finish (relaxed atomics, see
+  // progress.hpp) for a display on another thread; never changes results.
+  // run_simulation() and run_scenarios() add their totals to it first.
+  RunProgress* progress = nullptr;
 };
 
 class RunCancelled : public std::runtime_error {
@@ -37,7 +42,8 @@ class RunCancelled : public std::runtime_error {
 int thread_count(int requested);
 
 // Runs scenario.simulation.replications replications on `options.threads`
-// threads.
+// threads. With options.progress, first adds the run's progress_work() and
+// replications to its totals.
 Results run_simulation(const Scenario& scenario, const RunOptions& options = {});
 
 // Runs several scenarios side by side in one pool of thread_count(threads)
@@ -45,7 +51,9 @@ Results run_simulation(const Scenario& scenario, const RunOptions& options = {})
 // Each scenario's work is isolated, so a thread waiting inside one scenario
 // never starts another, and at most that many scenarios are in flight (their
 // memory adds up). `finished(i)`, when given, is called as scenario i
-// completes, from a worker thread, possibly concurrently.
+// completes, from a worker thread, possibly concurrently. With
+// options.progress, first adds every scenario's progress_work(),
+// replications and the scenario count to its totals.
 std::vector<Results> run_scenarios(const std::vector<Scenario>& scenarios,
                                    const RunOptions& options = {},
                                    const std::function<void(std::size_t)>& finished = {});
@@ -61,11 +69,13 @@ std::vector<Results> run_scenarios(const std::vector<Scenario>& scenarios,
 //
 // Work runs in the caller's oneTBB task arena: wrap calls in a
 // tbb::task_arena to bound the threads. Not thread-safe: one caller at a
-// time per Simulation.
+// time per Simulation. `progress`, when given, counts done work and
+// replications as they finish (its totals are left to the caller).
 class Simulation {
  public:
   explicit Simulation(const Scenario& scenario,
-                      const std::atomic<bool>* cancel = nullptr);
+                      const std::atomic<bool>* cancel = nullptr,
+                      RunProgress* progress = nullptr);
   ~Simulation();
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
