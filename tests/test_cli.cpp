@@ -239,6 +239,15 @@ TEST_F(Cli, AFullDiskIsExitOneWithNoPartialFile) {
   EXPECT_TRUE(!fs::exists(dir_.path() / "full") || fs::is_empty(dir_.path() / "full"));
 }
 
+TEST_F(Cli, RunWithReportWritesTheHtmlReportToo) {
+  const Outcome o = run_clvsim(dir_.path(), "run " + scenario() + " --out rep --report");
+  ASSERT_EQ(o.code, 0) << o.err;
+  const std::string html = read_file(dir_.path() / "rep" / "report.html");
+  EXPECT_NE(html.find("data-chart=\"survival\""), std::string::npos);
+  EXPECT_NE(html.find("data-chart=\"uplift\""), std::string::npos);
+  EXPECT_NE(o.err.find("report.html"), std::string::npos) << o.err;
+}
+
 TEST_F(Cli, QuietRunPrintsNothing) {
   const Outcome o = run_clvsim(dir_.path(), "run " + scenario() +
                                                 " --quiet --replications 2 "

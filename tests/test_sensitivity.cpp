@@ -142,13 +142,18 @@ TEST(SensitivityCommand, WritesARankedCsvAndRefusesBadOptions) {
   const testing::Outcome o = testing::run_clvsim(
       dir.path(), "sensitivity " + testing::quote(scenario) + small +
                       " --metric uplift --strategy tailored --segment strategic"
-                      " --only treatments.partnership.cost,segments.strategic.margin --out s");
+                      " --only treatments.partnership.cost,segments.strategic.margin --out s --report");
   ASSERT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.out.find("CLV uplift per customer, strategic, tailored"), std::string::npos) << o.out;
   const std::string csv = testing::read_file(dir.path() / "s" / "sensitivity.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);
   EXPECT_EQ(csv.rfind("rank,parameter,value,low_value,", 0), 0u);
   EXPECT_NE(csv.find("\n1,segments.strategic.margin,0.4,0.36,"), std::string::npos) << csv;
+  // The base scenario, resolved, and the report with its tornado.
+  EXPECT_NE(testing::read_file(dir.path() / "s" / "scenario.resolved.yaml").find("name: buyer-types"),
+            std::string::npos);
+  EXPECT_NE(testing::read_file(dir.path() / "s" / "report.html").find("data-chart=\"tornado\""),
+            std::string::npos);
 
   for (const char* bad : {"--delta 0", "--delta 2", "--metric roi", "--strategy nobody",
                           "--only horizon,nothing.here", "--top 0"}) {

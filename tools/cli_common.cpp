@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "clvsim/error.hpp"
+#include "clvsim/report.hpp"
 #include "clvsim/simulation.hpp"
 #include "progress_display.hpp"
 
@@ -179,6 +180,17 @@ void add_simulate_options(CLI::App& command, SimulateArgs& args) {
       ->allow_extra_args(false);
   command.add_flag("-q,--quiet", args.quiet,
                    "Print nothing but errors, no progress either [default: off]");
+  command.add_flag("--report", args.report,
+                   "Also write DIR/report.html, as `clvsim report DIR` does [default: off]");
+}
+
+void write_report_if_asked(const SimulateArgs& args) {
+  if (!args.report) return;
+  write_report(args.out);
+  if (!args.quiet) {
+    std::cerr << "wrote " << (std::filesystem::path(args.out) / "report.html").string()
+              << std::endl;
+  }
 }
 
 Scenario load_variant(const SimulateArgs& args, const std::vector<Override>& extra) {

@@ -82,9 +82,14 @@ struct SimulateArgs {
   std::string replications;
   std::vector<std::string> sets;
   bool quiet = false;
+  bool report = false;  // also write DIR/report.html
 };
 
 void add_simulate_options(CLI::App& command, SimulateArgs& args);
+
+// With --report, writes args.out/report.html from the outputs just written
+// (clvsim report) and says so unless --quiet.
+void write_report_if_asked(const SimulateArgs& args);
 
 // Loads the scenario with --set, --seed and --replications applied and
 // checks --threads and --out, all before anything runs. Returns the thread

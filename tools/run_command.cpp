@@ -148,6 +148,7 @@ int run(const RunArgs& args) {
     std::cerr << "wrote " << (out_dir / "summary.json").string() << ", periods.csv, run.json, "
               << "scenario.resolved.yaml" << std::endl;
   }
+  write_report_if_asked(args);
   return kExitOk;
 }
 

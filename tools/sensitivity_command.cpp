@@ -7,6 +7,7 @@
 #include "cli_common.hpp"
 #include "clvsim/error.hpp"
 #include "clvsim/outputs.hpp"
+#include "clvsim/scenario_loader.hpp"
 #include "clvsim/sensitivity.hpp"
 #include "progress_display.hpp"
 
@@ -55,10 +56,15 @@ int sensitivity(const SensitivityArgs& args) {
   const fs::path dir = args.out;
   fs::create_directories(dir);
   write_file_atomically(dir / "sensitivity.csv", sensitivity_csv(result));
+  // The scenario every variation started from, for reproducing the
+  // analysis and for its report.
+  write_file_atomically(dir / "scenario.resolved.yaml", resolved_scenario_yaml(scenario));
   if (!args.quiet) {
     std::cout << sensitivity_table(result, top) << std::flush;
-    std::cerr << "wrote " << (dir / "sensitivity.csv").string() << std::endl;
+    std::cerr << "wrote " << (dir / "sensitivity.csv").string() << " and scenario.resolved.yaml"
+              << std::endl;
   }
+  write_report_if_asked(args);
   return kExitOk;
 }
 

@@ -101,6 +101,7 @@ int sweep(const SweepArgs& args) {
               << (dir / "points").string() << "/NNN/{summary.json,periods.csv,run.json,scenario.resolved.yaml}"
               << std::endl;
   }
+  write_report_if_asked(args);
   return kExitOk;
 }
 
