@@ -6,6 +6,9 @@
 // tolerances.
 #include "clvsim/sbg_fit.hpp"
 
+#include "clvsim/simulation.hpp"
+#include "scenario_fixtures.hpp"
+
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
@@ -204,6 +207,28 @@ TEST(SbgFit, DiscountedExpectedResidualLifetime) {
   EXPECT_THROW(sbg_discounted_expected_residual_lifetime(
                    std::numeric_limits<double>::infinity(), 1.0, 0.1, 1),
                std::invalid_argument);
+}
+
+// The round trip: survival simulated by clvsim from known alpha, beta is
+// fitted back within a few standard errors. Two replications of a cohort of
+// 40,000 are two independent cohorts with the same parameters, so their
+// summed counts (twice the mean, exact for whole numbers) are the counts of
+// one cohort of 80,000. A bias in the engine's Beta draws or lifeline churn
+// would show here.
+TEST(SbgFit, RecoversParametersFromClvsimsOwnSimulation) {
+  constexpr double kAlpha = 0.9, kBeta = 3.5;
+  Scenario s = testing::single_segment(
+      "fit", testing::sbg_segment(40000, kAlpha, kBeta, 10.0), 24, 2, 20241122);
+  const Results r = run_simulation(s, {.threads = 2});
+  SbgCohort cohort;
+  for (const PeriodSummary& p : r.strategies[0].periods[0]) cohort.active.push_back(2.0 * p.active.mean);
+  const SbgFit fit = fit_sbg({cohort});
+  ASSERT_TRUE(fit.converged);
+  EXPECT_NEAR(fit.alpha, kAlpha, 4.0 * fit.alpha_se) << "se " << fit.alpha_se;
+  EXPECT_NEAR(fit.beta, kBeta, 4.0 * fit.beta_se) << "se " << fit.beta_se;
+  // The standard errors are small enough for this to mean something.
+  EXPECT_LT(fit.alpha_se, 0.1 * kAlpha);
+  EXPECT_LT(fit.beta_se, 0.1 * kBeta);
 }
 
 TEST(SbgFit, BadInputsThrow) {
