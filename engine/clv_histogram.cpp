@@ -62,6 +62,13 @@ void ClvHistogram::merge(const ClvHistogram& other) {
   total_ += other.total_;
 }
 
+void ClvHistogram::add_counts(const std::uint64_t* counts) {
+  for (int i = 0; i < kBuckets; ++i) {
+    counts_[i] += counts[i];
+    total_ += counts[i];
+  }
+}
+
 void ClvHistogram::clear() {
   std::fill(counts_.begin(), counts_.end(), 0);
   total_ = 0;

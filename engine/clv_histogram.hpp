@@ -24,6 +24,11 @@ class ClvHistogram {
   void clear();
   std::uint64_t count() const { return total_; }
 
+  // The kBuckets counts in index order, for summing across ranks and for
+  // checkpoints; add_counts() adds such counts back.
+  const std::uint64_t* counts() const { return counts_.data(); }
+  void add_counts(const std::uint64_t* counts);
+
   // The q-quantile (q in [0, 1]) with the rank convention of numpy's
   // default: position q * (n - 1) among the sorted values. NaN when empty.
   double quantile(double q) const;

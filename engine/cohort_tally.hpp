@@ -51,6 +51,11 @@ class CohortTally {
     std::copy_n(other.sums_.data() + other.offset(from, 0), size, sums_.data() + offset(to, 0));
   }
 
+  // Every sum, for sending between ranks: size() values.
+  const double* data() const { return sums_.data(); }
+  double* data() { return sums_.data(); }
+  std::size_t size() const { return sums_.size(); }
+
   // Element-wise sum. Callers merge in a fixed order (block order, then
   // segment order) so floating-point results never depend on scheduling.
   void add(const CohortTally& other) {

@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
+
+#include "clvsim/checkpoint.hpp"
+#include "run_growth.hpp"
 
 namespace clvsim {
 namespace {
@@ -78,14 +82,29 @@ Results run_to_precision(
   }
   tbb::task_arena arena(thread_count(options.threads));
   return arena.execute([&] {
-    Simulation simulation(scenario, options.cancel, options.progress);
+    Simulation simulation(scenario, options.cancel, options.progress, options.cluster);
+    // A resumed run must stop where a straight one would: same target and
+    // batch, and saved only at batch ends, where the straight run checked
+    // and went on (or stopped, and then stops again here).
+    const std::string plan = "precision " + target.text + " batch " +
+                             std::to_string(target.batch) + " max " +
+                             std::to_string(target.max_replications) + " metric " +
+                             (target.metric == PrecisionTarget::Metric::uplift ? "uplift" : "clv") +
+                             " segment " + target.segment;
+    bool resumed = resume_saved_work(simulation, scenario, options, plan,
+                                     target.max_replications) > 0;
     for (;;) {
       const std::uint32_t done = simulation.replications();
-      simulation.add_replications(std::min(target.batch, target.max_replications - done));
+      if (!resumed) {
+        const std::uint32_t batch = std::min(target.batch, target.max_replications - done);
+        grow(simulation, batch, options, batch);
+      }
+      resumed = false;
       Results results = simulation.results();
       PrecisionReport report = check_precision(results, target);
       if (after_batch) after_batch(report, simulation.replications());
       if (report.met || simulation.replications() >= target.max_replications) {
+        if (options.checkpoint != nullptr) options.checkpoint->flush(cluster_of(options));
         results.statistics.precision = std::move(report);
         return results;
       }

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace clvsim {
 namespace {
@@ -208,6 +210,57 @@ Results ResultsBuilder::finish(const std::vector<ClvHistogram>& histograms) cons
     }
   }
   return r;
+}
+
+
+template <typename Visit>
+void ResultsBuilder::visit_state(Visit&& visit) {
+  double replications = replications_;
+  visit(replications);
+  if (!(replications >= 0 && replications <= 4294967295.0 &&
+        replications == std::floor(replications))) {
+    throw std::invalid_argument("a results state with a replication count of " +
+                                std::to_string(replications));
+  }
+  replications_ = static_cast<std::uint32_t>(replications);
+  for (GroupStats& g : groups_) {
+    for (RunningStat* s : {&g.clv, &g.survival_end, &g.revenue, &g.treatment_cost, &g.equity}) {
+      s->visit_state(visit);
+    }
+    for (auto* series : {&g.active, &g.active_all, &g.period_revenue, &g.profit,
+                         &g.discounted_profit, &g.period_cost, &g.period_denied}) {
+      for (RunningStat& s : *series) s.visit_state(visit);
+    }
+  }
+  for (PairStats& p : pairs_) {
+    p.clv_uplift.visit_state(visit);
+    p.cost_change.visit_state(visit);
+  }
+  for (BudgetStats& b : budgets_) {
+    b.spend.visit_state(visit);
+    b.denied.visit_state(visit);
+    visit(b.max_spend);
+    visit(b.binding_periods);
+  }
+}
+
+std::vector<double> ResultsBuilder::save_state() const {
+  std::vector<double> state;
+  // visit_state only reads through the references when saving.
+  const_cast<ResultsBuilder*>(this)->visit_state([&](double& x) { state.push_back(x); });
+  return state;
+}
+
+void ResultsBuilder::restore_state(const std::vector<double>& state) {
+  std::size_t expected = 0;
+  visit_state([&](double&) { ++expected; });
+  if (state.size() != expected) {
+    throw std::invalid_argument("a results state of " + std::to_string(state.size()) +
+                                " numbers where this scenario has " +
+                                std::to_string(expected));
+  }
+  std::size_t next = 0;
+  visit_state([&](double& x) { x = state[next++]; });
 }
 
 }  // namespace clvsim

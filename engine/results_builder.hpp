@@ -28,6 +28,12 @@ class ResultsBuilder {
   // the scenario's, so a run extended batch by batch reports what it did.
   std::uint32_t replications() const { return replications_; }
 
+  // The whole state as numbers, for a checkpoint; restore_state() of them
+  // into a builder of the same scenario continues bit for bit. Throws
+  // std::invalid_argument when `state` has the wrong length.
+  std::vector<double> save_state() const;
+  void restore_state(const std::vector<double>& state);
+
   // histograms[segment * strategies + strategy] pooled over all replications.
   Results finish(const std::vector<ClvHistogram>& histograms) const;
 
@@ -48,6 +54,10 @@ class ResultsBuilder {
   struct PairStats {
     RunningStat clv_uplift, cost_change;
   };
+
+  // visit(double&) on every number of the state, in one fixed order.
+  template <typename Visit>
+  void visit_state(Visit&& visit);
 
   GroupStats& group(int strategy, int segment) {
     return groups_[strategy * (segments_ + 1) + segment];

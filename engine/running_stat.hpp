@@ -29,6 +29,16 @@ class RunningStat {
     n_ = n;
   }
 
+  // The four numbers that are the whole state, for checkpoints: restoring
+  // them continues the stream bit for bit.
+  template <typename Visit>
+  void visit_state(Visit&& visit) {
+    visit(n_);
+    visit(mean_);
+    visit(m2_);
+    visit(sum_);
+  }
+
   double count() const { return n_; }
   // The plain sum over n: exact for integer counts, where Welford's running
   // mean would show rounding (36784.87499999999 for 36784.875).

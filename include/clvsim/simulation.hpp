@@ -14,11 +14,14 @@
 #include <stdexcept>
 #include <vector>
 
+#include "clvsim/cluster.hpp"
 #include "clvsim/progress.hpp"
 #include "clvsim/results.hpp"
 #include "clvsim/scenario.hpp"
 
 namespace clvsim {
+
+class Checkpoint;
 
 struct RunOptions {
   int threads = 0;  // 0 = all hardware threads; more than that runs as many
@@ -30,6 +33,12 @@ struct RunOptions {
   // progress.hpp) for a display on another thread; never changes results.
   // run_simulation() and run_scenarios() add their totals to it first.
   RunProgress* progress = nullptr;
+  // The processes sharing the run (cluster.hpp); null: this one alone.
+  // Results are the same bits either way.
+  Cluster* cluster = nullptr;
+  // When given, completed work is saved there and a run resumes from it
+  // (checkpoint.hpp).
+  Checkpoint* checkpoint = nullptr;
 };
 
 class RunCancelled : public std::runtime_error {
@@ -58,6 +67,17 @@ std::vector<Results> run_scenarios(const std::vector<Scenario>& scenarios,
                                    const RunOptions& options = {},
                                    const std::function<void(std::size_t)>& finished = {});
 
+// What a Simulation has done, as numbers: its reduced statistics, its CLV
+// histograms pooled over threads and ranks, and the active customer-periods.
+// Restoring it into a fresh Simulation of the same scenario continues bit
+// for bit; a checkpoint file holds one.
+struct SimulationImage {
+  std::uint32_t replications = 0;
+  std::vector<double> results_state;
+  double active_customer_periods = 0;
+  std::vector<std::uint64_t> histogram_counts;  // every cell's buckets
+};
+
 // A run that grows replication by replication, for callers that decide how
 // many replications to run from the results so far (precision targets) or
 // that run several scenarios side by side in one thread pool (sweeps).
@@ -71,11 +91,17 @@ std::vector<Results> run_scenarios(const std::vector<Scenario>& scenarios,
 // tbb::task_arena to bound the threads. Not thread-safe: one caller at a
 // time per Simulation. `progress`, when given, counts done work and
 // replications as they finish (its totals are left to the caller).
+//
+// With a `cluster` of K ranks, replication r is simulated by rank r mod K
+// and every rank receives every replication's tallies, so every rank holds
+// the same results. add_replications(), results() and image() are then
+// collective: every rank calls them with the same arguments in the same
+// order.
 class Simulation {
  public:
   explicit Simulation(const Scenario& scenario,
                       const std::atomic<bool>* cancel = nullptr,
-                      RunProgress* progress = nullptr);
+                      RunProgress* progress = nullptr, Cluster* cluster = nullptr);
   ~Simulation();
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
@@ -89,6 +115,14 @@ class Simulation {
   // Estimates over the replications run so far; Results::replications is
   // their count. statistics.threads is the arena's concurrency.
   Results results() const;
+
+  // The state after the replications run so far (collective).
+  SimulationImage image() const;
+
+  // Continues from `image`, made by a Simulation of the same scenario.
+  // REQUIRES: replications() == 0. Throws std::invalid_argument when the
+  // image does not fit this scenario's shape.
+  void restore(const SimulationImage& image);
 
  private:
   struct State;
