@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 #include <limits>
+#include <memory>
 #include <system_error>
 
 #include "clvsim/error.hpp"
@@ -39,6 +40,69 @@ extern "C" void on_interrupt(int sig) {
 }
 
 }  // namespace
+
+namespace {
+
+Cluster* g_cluster = nullptr;
+// Whether the ranks have met at agree_to_simulate(), and how it went.
+enum class Agreement { pending, failed, succeeded };
+Agreement g_agreement = Agreement::pending;
+
+// [ok, fingerprint hash] from every rank.
+std::vector<double> exchange_readiness(bool ok, const std::string& fingerprint) {
+  // Two 32-bit halves: each is exact as a double.
+  const std::uint64_t hash = std::hash<std::string>{}(fingerprint);
+  std::vector<std::size_t> counts;
+  return cluster().all_gather({ok ? 1.0 : 0.0, static_cast<double>(hash >> 32),
+                               static_cast<double>(hash & 0xffffffffu)},
+                              counts);
+}
+
+}  // namespace
+
+Cluster& cluster() {
+  static const std::unique_ptr<Cluster> alone = single_process();
+  return g_cluster != nullptr ? *g_cluster : *alone;
+}
+
+void set_cluster(Cluster& cluster) { g_cluster = &cluster; }
+
+bool agreement_pending() { return g_agreement == Agreement::pending; }
+bool agreement_failed() { return g_agreement == Agreement::failed; }
+
+void agree_to_simulate(const std::string& fingerprint) {
+  Cluster& ranks = cluster();
+  if (ranks.size() == 1) return;
+  const std::vector<double> all = exchange_readiness(true, fingerprint);
+  // Every rank sees the same exchange, so all agree on how it went.
+  g_agreement = Agreement::failed;
+  for (int k = 0; k < ranks.size(); ++k) {
+    if (all[3 * k] == 0.0) {
+      if (ranks.is_root()) {
+        throw InputError("rank " + std::to_string(k), {}, "",
+                         "failed before the run (its message is above); no rank ran",
+                         "every rank able to read the scenario and the data it names");
+      }
+      throw QuietExit{kExitBadInput};
+    }
+    if (all[3 * k + 1] != all[1] || all[3 * k + 2] != all[2]) {
+      if (ranks.is_root()) {
+        throw InputError("rank " + std::to_string(k), {}, "",
+                         "loaded a different scenario from rank 0's (different files on "
+                         "different nodes?); no rank ran",
+                         "the same scenario and options on every rank");
+      }
+      throw QuietExit{kExitBadInput};
+    }
+  }
+  g_agreement = Agreement::succeeded;
+}
+
+bool agree_after_failure() {
+  const std::vector<double> all = exchange_readiness(false, "");
+  g_agreement = Agreement::failed;
+  return all[0] == 0.0;
+}
 
 void install_interrupt_handlers() {
   struct sigaction action {};
@@ -231,8 +295,11 @@ void print_run_banner(const Scenario& scenario, int threads,
             << ", "
             << plural(scenario.segments.size(), "segment") << ", "
             << plural(scenario.strategies.size(), "strategy", "strategies")
-            << ", " << plural(static_cast<std::uint64_t>(shown_threads), "thread")
-            << std::endl;
+            << ", " << plural(static_cast<std::uint64_t>(shown_threads), "thread");
+  if (cluster().size() > 1) {
+    std::cerr << " on each of " << cluster().size() << " MPI ranks";
+  }
+  std::cerr << std::endl;
 }
 
 }  // namespace clvsim::cli

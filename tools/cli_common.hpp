@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "clvsim/cluster.hpp"
 #include "clvsim/scenario.hpp"
 #include "clvsim/scenario_loader.hpp"
 
@@ -28,11 +29,40 @@ constexpr int kExitInterrupted = 130;
 constexpr std::uint64_t kMaxThreads = 1 << 16;
 
 // A subcommand: its CLI11 node and what to do when it was the one parsed.
-// Each command keeps its parsed arguments alive inside `run`.
+// Each command keeps its parsed arguments alive inside `run`. A
+// `distributed` one (run, sweep, sensitivity) runs on every rank of an MPI
+// job and calls agree_to_simulate() first; the others run on rank 0 alone.
 struct Command {
   CLI::App* app = nullptr;
   std::function<int()> run;
+  bool distributed = false;
 };
+
+// The processes of this run (clvsim/cluster.hpp), set once by main.
+Cluster& cluster();
+void set_cluster(Cluster& cluster);
+
+// Thrown to end a rank with `code` when its reason was already reported
+// (by itself or by rank 0).
+struct QuietExit {
+  int code;
+};
+
+// The first collective of a distributed command, reached by every rank once
+// it has loaded and checked everything and before it simulates; a rank that
+// failed before it joins it from main's error handler (agree_after_failure).
+// Ranks must agree on `fingerprint` (the resolved scenarios): ranks reading
+// different files is an error. Throws when any rank failed: InputError on
+// rank 0 naming the rank, QuietExit elsewhere. Nothing to do on one process.
+void agree_to_simulate(const std::string& fingerprint);
+// Whether the ranks have yet to meet there; whether they met and failed.
+bool agreement_pending();
+bool agreement_failed();
+
+// For main's handler of an error on this rank before agree_to_simulate():
+// joins the agreement as failed. Returns whether rank 0 failed too (then it
+// reports, and this rank need not).
+bool agree_after_failure();
 
 Command add_run_command(CLI::App& parent);
 Command add_validate_command(CLI::App& parent);

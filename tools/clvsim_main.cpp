@@ -5,11 +5,16 @@
 // is touched, so bad input never leaves anything behind.
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <streambuf>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli_common.hpp"
+#include "clvsim/cluster.hpp"
 #include "clvsim/error.hpp"
 
 #ifndef CLVSIM_VERSION
@@ -45,9 +50,78 @@ int cli_error(const CLI::App& app, const CLI::Error& e) {
   return kExitBadInput;
 }
 
+
+// A stream buffer that drops everything: other ranks' stdout and stderr,
+// so a K-rank run prints what a single process would, once.
+class NullBuffer : public std::streambuf {
+ protected:
+  int overflow(int c) override { return traits_type::not_eof(c); }
+  std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+};
+
+// What this rank says about its own failure. Rank 0 speaks for the run;
+// another rank only for a failure of its own (std::cerr is silenced there).
+void report_error(const std::string& message, bool own) {
+  if (cluster().is_root()) {
+    std::cerr << message << std::endl;
+  } else if (own) {
+    std::fprintf(stderr, "clvsim (rank %d of %d): %s\n", cluster().rank(), cluster().size(),
+                 message.c_str());
+    std::fflush(stderr);
+  }
+}
+
+// After a failure on a distributed command: before the agreement every rank
+// meets there and exits, as after an agreement that failed; after a
+// successful one, peers may be waiting in a collective this rank will never
+// join, so the whole job is ended.
+int end_failed_rank(const Command* command, int code, const std::string& message,
+                    bool input_error) {
+  if (cluster().size() == 1 || command == nullptr || !command->distributed) {
+    report_error(message, true);
+    return code;
+  }
+  if (agreement_pending()) {
+    const bool root_failed_too = agree_after_failure();
+    report_error(message, !root_failed_too);
+    return code;
+  }
+  if (agreement_failed()) {
+    report_error(message, false);  // rank 0 has said why
+    return code;
+  }
+  report_error(message, !input_error);
+  cluster().abort(code);
+  return code;  // not reached
+}
+
+int run_cli(int argc, char** argv);
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First: MPI may take its own arguments out of argv.
+  const std::unique_ptr<clvsim::Cluster> ranks = clvsim::join_cluster(&argc, &argv);
+  set_cluster(*ranks);
+  NullBuffer discard;
+  if (!ranks->is_root()) {
+    std::cout.rdbuf(&discard);
+    std::cerr.rdbuf(&discard);
+  }
+  const int code = run_cli(argc, argv);
+  std::cout.flush();
+  if (code == kExitInterrupted && ranks->size() > 1) {
+    // Peers may be anywhere after a signal; the launcher cleans up after a
+    // rank that leaves without MPI_Finalize.
+    std::fflush(nullptr);
+    std::_Exit(code);
+  }
+  return code;
+}
+
+namespace {
+
+int run_cli(int argc, char** argv) {
   CLI::App app{
       "clvsim " CLVSIM_VERSION
       ": Monte Carlo customer-lifetime-value and retention what-if engine.\n"
@@ -96,24 +170,30 @@ int main(int argc, char** argv) {
     return cli_error(app, e);
   }
 
+  const Command* chosen = nullptr;
+  for (const Command& command : commands) {
+    if (command.app->parsed()) chosen = &command;
+  }
+  // Only the simulating commands share work; rank 0 does the rest alone.
+  if (chosen != nullptr && !chosen->distributed && !cluster().is_root()) return kExitOk;
+
   install_interrupt_handlers();
+  cluster().set_cancel(&g_interrupted);
   // Past a file-size limit (ulimit -f, a quota), a write must fail with
   // EFBIG so the output writer can report it and remove its temporary
   // file, instead of SIGXFSZ killing the process mid-write.
   std::signal(SIGXFSZ, SIG_IGN);
   try {
-    for (const Command& command : commands) {
-      if (command.app->parsed()) return command.run();
-    }
-    return kExitFailure;
+    return chosen != nullptr ? chosen->run() : kExitFailure;
+  } catch (const QuietExit& e) {
+    return e.code;
   } catch (const clvsim::InputError& e) {
-    std::cerr << e.what() << std::endl;
-    return kExitBadInput;
+    return end_failed_rank(chosen, kExitBadInput, e.what(), true);
   } catch (const std::exception& e) {
-    std::cerr << "clvsim: error: " << e.what() << std::endl;
-    return kExitFailure;
+    return end_failed_rank(chosen, kExitFailure, std::string("clvsim: error: ") + e.what(), false);
   } catch (...) {
-    std::cerr << "clvsim: error: unknown internal failure" << std::endl;
-    return kExitFailure;
+    return end_failed_rank(chosen, kExitFailure, "clvsim: error: unknown internal failure", false);
   }
 }
+
+}  // namespace

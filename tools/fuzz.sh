@@ -14,8 +14,9 @@ seconds=${1:-60}
 jobs=$(nproc)
 
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-  -DCLVSIM_FUZZ=ON -DCLVSIM_NATIVE=OFF -DCLVSIM_BUILD_TESTS=OFF -DCLVSIM_BUILD_BENCH=OFF >/dev/null
-targets=(fuzz_scenario_loader fuzz_set_override fuzz_survival_csv fuzz_sweep_axis)
+  -DCLVSIM_FUZZ=ON -DCLVSIM_MPI=OFF -DCLVSIM_NATIVE=OFF -DCLVSIM_BUILD_TESTS=OFF -DCLVSIM_BUILD_BENCH=OFF >/dev/null
+targets=(fuzz_scenario_loader fuzz_set_override fuzz_survival_csv fuzz_sweep_axis
+         fuzz_checkpoint_reader)
 cmake --build build-fuzz -j"$jobs" --target "${targets[@]}"
 
 mkdir -p build-fuzz/findings

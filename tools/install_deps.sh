@@ -13,6 +13,8 @@ packages=(
   chromium python3-pil
   # tests/schema: the scenario JSON Schema checked with a real validator
   python3-jsonschema python3-yaml
+  # MPI: clvsim under mpirun/srun (CMake option CLVSIM_MPI, on when found)
+  libopenmpi-dev openmpi-bin
   # tools/fuzz.sh: libFuzzer targets (clang with its sanitizer and fuzzer runtimes)
   clang libclang-rt-14-dev
 )

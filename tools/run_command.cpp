@@ -1,4 +1,6 @@
 // clvsim run: simulate one scenario and write its outputs.
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -8,6 +10,7 @@
 #include <utility>
 
 #include "cli_common.hpp"
+#include "clvsim/checkpoint.hpp"
 #include "clvsim/error.hpp"
 #include "clvsim/outputs.hpp"
 #include "clvsim/precision.hpp"
@@ -23,7 +26,34 @@ struct RunArgs : SimulateArgs {
   std::string precision_segment = "total";
   std::string batch = "8";
   std::string max_replications = "1024";
+  std::string checkpoint;
+  std::string checkpoint_every = "60";
 };
+
+// --checkpoint FILE: a file we may create or replace, checked before the run.
+std::unique_ptr<Checkpoint> parse_checkpoint(const RunArgs& args) {
+  if (args.checkpoint.empty()) {
+    if (args.checkpoint_every != "60") {
+      throw InputError("--checkpoint-every", {}, "", "only applies with --checkpoint",
+                       "--checkpoint FILE");
+    }
+    return nullptr;
+  }
+  const double every = parse_real("--checkpoint-every", args.checkpoint_every, 0.0, 1e9);
+  const std::filesystem::path path = args.checkpoint;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError("--checkpoint", {}, "", "'" + args.checkpoint + "' is a directory",
+                     "a file name");
+  }
+  const std::filesystem::path parent = path.has_parent_path() ? path.parent_path() : ".";
+  if (!std::filesystem::is_directory(parent, ec) || ::access(parent.c_str(), W_OK | X_OK) != 0) {
+    throw InputError("--checkpoint", {}, "",
+                     "cannot write into '" + parent.string() + "'",
+                     "a file in an existing directory you may write into");
+  }
+  return std::make_unique<Checkpoint>(path, every);
+}
 
 // "2.5" is an absolute half-width, "1%" a relative one.
 PrecisionTarget parse_precision(const RunArgs& args, const Scenario& scenario) {
@@ -100,15 +130,20 @@ int run(const RunArgs& args) {
   const int threads = load_for_simulation(args, scenario);
   std::optional<PrecisionTarget> target;
   if (!args.precision.empty()) target = parse_precision(args, scenario);
+  const std::unique_ptr<Checkpoint> checkpoint = parse_checkpoint(args);
+  agree_to_simulate(resolved_scenario_yaml(scenario) + args.precision);
   if (!args.quiet) print_run_banner(scenario, threads, target.has_value());
 
   // With --precision the count is at most --max-replications.
-  ProgressDisplay progress(progress_mode(args.quiet), ProgressDisplay::Count::replications,
+  ProgressDisplay progress(progress_mode(args.quiet || !cluster().is_root()),
+                           ProgressDisplay::Count::replications,
                            "replications", target.has_value());
   RunOptions options;
   options.threads = threads;
   options.cancel = &g_interrupted;
   options.progress = progress.counters();
+  options.cluster = &cluster();
+  options.checkpoint = checkpoint.get();
   Results results;
   const bool finished = run_unless_interrupted([&] {
     if (target) {
@@ -126,7 +161,14 @@ int run(const RunArgs& args) {
       results = run_simulation(scenario, options);
     }
   }, &progress);
+  if (checkpoint && checkpoint->resumed_replications() > 0 && !args.quiet) {
+    std::cerr << "clvsim: resumed from " << checkpoint->path().string() << ", where "
+              << plural(checkpoint->resumed_replications(), "replication")
+              << (checkpoint->resumed_replications() == 1 ? " was" : " were") << " saved"
+              << std::endl;
+  }
   if (!finished) return kExitInterrupted;
+  if (!cluster().is_root()) return kExitOk;  // rank 0 writes
 
   const std::filesystem::path out_dir = args.out;
   write_run_outputs(out_dir, results, scenario);
@@ -188,7 +230,19 @@ Command add_run_command(CLI::App& parent) {
                    "Stop --precision here even if the target is not met "
                    "[default: 1024]")
       ->type_name("N");
-  return {command, [args] { return run(*args); }};
+  command
+      ->add_option("--checkpoint", args->checkpoint,
+                   "Save completed replications to FILE as the run goes, and "
+                   "on Ctrl-C/SIGTERM; if FILE exists, resume from it (it must "
+                   "come from the same scenario and options); the outputs equal "
+                   "a straight run's [default: off]")
+      ->type_name("FILE");
+  command
+      ->add_option("--checkpoint-every", args->checkpoint_every,
+                   "Seconds between checkpoint saves; 0 saves after every "
+                   "chunk of replications [default: 60]")
+      ->type_name("SECONDS");
+  return {command, [args] { return run(*args); }, true};
 }
 
 }  // namespace clvsim::cli

@@ -42,16 +42,21 @@ int sensitivity(const SensitivityArgs& args) {
   check_sensitivity_options(scenario, options);
   if (!args.quiet) print_run_banner(scenario, threads);
 
+  agree_to_simulate(resolved_scenario_yaml(scenario));
+
   // Runs done (the base and two per parameter) and the whole progress.
-  ProgressDisplay progress(progress_mode(args.quiet), ProgressDisplay::Count::scenarios, "runs");
+  ProgressDisplay progress(progress_mode(args.quiet || !cluster().is_root()),
+                           ProgressDisplay::Count::scenarios, "runs");
   SensitivityResult result;
   const bool finished = run_unless_interrupted([&] {
     result = run_sensitivity(scenario, options,
                              {.threads = threads,
                               .cancel = &g_interrupted,
-                              .progress = progress.counters()});
+                              .progress = progress.counters(),
+                              .cluster = &cluster()});
   }, &progress);
   if (!finished) return kExitInterrupted;
+  if (!cluster().is_root()) return kExitOk;  // rank 0 writes
 
   const fs::path dir = args.out;
   fs::create_directories(dir);
@@ -100,7 +105,7 @@ Command add_sensitivity_command(CLI::App& parent) {
       ->allow_extra_args(false);
   command->add_option("--top", args->top, "Rows shown on the console [default: 15]")
       ->type_name("N");
-  return {command, [args] { return sensitivity(*args); }};
+  return {command, [args] { return sensitivity(*args); }, true};
 }
 
 }  // namespace clvsim::cli

@@ -81,15 +81,22 @@ int sweep(const SweepArgs& args) {
               << std::endl;
   }
 
+  std::string fingerprint;
+  for (const Scenario& point : scenarios) fingerprint += resolved_scenario_yaml(point);
+  agree_to_simulate(fingerprint);
+
   // Points done and the whole grid's progress (progress_display.hpp).
-  ProgressDisplay progress(progress_mode(args.quiet), ProgressDisplay::Count::scenarios, "points");
+  ProgressDisplay progress(progress_mode(args.quiet || !cluster().is_root()),
+                           ProgressDisplay::Count::scenarios, "points");
   std::vector<Results> results;
   const bool finished = run_unless_interrupted([&] {
     results = run_scenarios(scenarios, {.threads = threads,
                                         .cancel = &g_interrupted,
-                                        .progress = progress.counters()});
+                                        .progress = progress.counters(),
+                                        .cluster = &cluster()});
   }, &progress);
   if (!finished) return kExitInterrupted;
+  if (!cluster().is_root()) return kExitOk;  // rank 0 writes
 
   const fs::path dir = args.out;
   fs::create_directories(dir);
@@ -125,7 +132,7 @@ Command add_sweep_command(CLI::App& parent) {
   command->add_flag("--zip", args->zip,
                     "Pair the i-th values of every --vary instead of combining them "
                     "[default: off]");
-  return {command, [args] { return sweep(*args); }};
+  return {command, [args] { return sweep(*args); }, true};
 }
 
 }  // namespace clvsim::cli
