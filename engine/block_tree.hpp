@@ -36,6 +36,40 @@ CohortTally reduce_blocks(std::uint64_t begin, std::uint64_t end, const Leaf& le
   return left;
 }
 
+// Splitting the tree between processes: the 2^depth nodes at `depth` are
+// "parts", numbered by their path (1 = right, most significant first). A
+// range that is already a block above that depth belongs to the part whose
+// remaining path is all left; the other parts under it are empty. Sums of
+// the parts combined by combine_parts() are exactly reduce_blocks().
+
+// The range of part `part`, or false when that part is empty.
+inline bool part_range(std::uint64_t& begin, std::uint64_t& end, int depth, std::uint32_t part) {
+  for (int level = depth - 1; level >= 0; --level) {
+    if (end - begin <= kBlockCustomers) {
+      return (part & ((std::uint32_t{2} << level) - 1)) == 0;
+    }
+    const std::uint64_t middle = begin + (end - begin) / 2;
+    if ((part >> level) & 1u) {
+      begin = middle;
+    } else {
+      end = middle;
+    }
+  }
+  return true;
+}
+
+// The sum over [begin, end) from its parts' sums (parts[p], empty parts
+// ignored), meeting pairwise up the tree exactly as reduce_blocks() does.
+inline CohortTally combine_parts(std::uint64_t begin, std::uint64_t end, int depth,
+                                 const CohortTally* parts, std::uint32_t prefix = 0) {
+  if (depth == 0) return parts[prefix];
+  if (end - begin <= kBlockCustomers) return parts[prefix << depth];
+  const std::uint64_t middle = begin + (end - begin) / 2;
+  CohortTally left = combine_parts(begin, middle, depth - 1, parts, prefix * 2);
+  left.add(combine_parts(middle, end, depth - 1, parts, prefix * 2 + 1));
+  return left;
+}
+
 // The blocks of [begin, end), in customer order, appended to `out`.
 inline void list_blocks(std::uint64_t begin, std::uint64_t end,
                         std::vector<std::pair<std::uint64_t, std::uint64_t>>& out) {

@@ -17,6 +17,7 @@
 #include "cohort_kernel.hpp"
 #include "cohort_tally.hpp"
 #include "model_plan.hpp"
+#include "rank_exchange.hpp"
 #include "random_stream.hpp"
 #include "results_builder.hpp"
 
@@ -39,14 +40,17 @@ std::uint64_t active_in(const CohortTally& tally) {
   return static_cast<std::uint64_t>(active);
 }
 
-// The block-by-block pass over one segment in one replication: every
-// strategy without a budget. Profit is not yet filled in (finish_tally).
+// The block-by-block pass over one segment in one replication, or over
+// part `part` of its tree at `depth` (block_tree.hpp): every strategy
+// without a budget. Profit is not yet filled in (finish_tally).
 CohortTally simulate_segment(const ModelPlan& plan, const SegmentPlan& segment,
-                             std::uint32_t replication, ThreadHistograms& histograms,
-                             const std::atomic<bool>* cancel, RunProgress* progress) {
+                             std::uint32_t replication, int depth, std::uint32_t part,
+                             ThreadHistograms& histograms, const std::atomic<bool>* cancel,
+                             RunProgress* progress) {
   const StreamKey key(plan.seed, replication, segment.index);
   const CohortSchedule schedule = draw_cohort_schedule(plan, segment, key);
-  if (schedule.size() == 0 || !plan.any_unbudgeted) {
+  std::uint64_t begin = 0, end = schedule.size();
+  if (end == 0 || !plan.any_unbudgeted || !part_range(begin, end, depth, part)) {
     return CohortTally(plan.strategies, plan.horizon);
   }
   // Progress slots per customer of a block: every period of every strategy
@@ -55,7 +59,7 @@ CohortTally simulate_segment(const ModelPlan& plan, const SegmentPlan& segment,
   for (int s = 0; s < plan.strategies; ++s) {
     if (!plan.budget[s] && segment.same_as[s] < 0) slots_per_customer += plan.horizon;
   }
-  return reduce_blocks(0, schedule.size(), [&](std::uint64_t first, std::uint64_t last) {
+  return reduce_blocks(begin, end, [&](std::uint64_t first, std::uint64_t last) {
     // oneTBB cancels the other blocks when one throws.
     if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
       throw RunCancelled();
@@ -83,66 +87,21 @@ std::uint32_t wave_size(const ModelPlan& plan) {
       std::clamp<std::size_t>(kWaveBytes / std::max<std::size_t>(tally_bytes, 1), 1, 256));
 }
 
-// Sends this rank's replications of a wave to every rank and fills in the
-// others' in slots[r]. Every rank derives the same owner(r), so each can
-// tell whose values are whose without sending indices.
-template <typename Owner>
-void exchange_tallies(Cluster& cluster, const ModelPlan& plan, std::uint32_t count,
-                      const Owner& owner, std::vector<std::vector<CohortTally>>& slots) {
-  const int me = cluster.rank();
-  std::vector<double> sent;
+// Progress of a wave reduced on this rank that the per-replication counts
+// could not follow (budgets, or other ranks' jobs): replications now done,
+// and the expected work and active customer-periods of the jobs this rank
+// did not simulate itself (it counted its own block by block).
+void count_progress(RunProgress& progress, const Scenario& scenario, std::uint32_t count,
+                    std::size_t own_jobs, std::size_t all_jobs,
+                    const std::vector<std::vector<CohortTally>>& slots) {
+  const double others = 1.0 - static_cast<double>(own_jobs) / static_cast<double>(all_jobs);
+  double active = 0;
   for (std::uint32_t r = 0; r < count; ++r) {
-    if (owner(r) != me) continue;
-    for (const CohortTally& tally : slots[r]) {
-      sent.insert(sent.end(), tally.data(), tally.data() + tally.size());
-    }
+    for (const CohortTally& tally : slots[r]) active += static_cast<double>(active_in(tally));
   }
-  std::vector<std::size_t> counts;
-  const std::vector<double> all = cluster.all_gather(sent, counts);
-  // cursor[k]: the next value of rank k's part of `all`.
-  std::vector<std::size_t> cursor(cluster.size(), 0), end(cluster.size(), 0);
-  for (int k = 0; k < cluster.size(); ++k) {
-    cursor[k] = k == 0 ? 0 : end[k - 1];
-    end[k] = cursor[k] + counts[k];
-  }
-  for (std::uint32_t r = 0; r < count; ++r) {
-    const int k = owner(r);
-    if (k == me) continue;
-    for (CohortTally& tally : slots[r]) {
-      tally = CohortTally(plan.strategies, plan.horizon);
-      if (end[k] - cursor[k] < tally.size()) {
-        throw std::runtime_error("rank " + std::to_string(k) +
-                                 " sent fewer tallies than its replications need "
-                                 "(do all ranks run the same scenario?)");
-      }
-      std::copy_n(all.data() + cursor[k], tally.size(), tally.data());
-      cursor[k] += tally.size();
-    }
-  }
-  for (int k = 0; k < cluster.size(); ++k) {
-    if (k != me && cursor[k] != end[k]) {
-      throw std::runtime_error("rank " + std::to_string(k) +
-                               " sent more tallies than its replications need "
-                               "(do all ranks run the same scenario?)");
-    }
-  }
-}
-
-// Progress on this rank for the replications other ranks simulated: their
-// expected work, and the active customer-periods their tallies show.
-template <typename Owner>
-void count_others_work(RunProgress& progress, const Scenario& scenario, int me,
-                       std::uint32_t count, const Owner& owner,
-                       const std::vector<std::vector<CohortTally>>& slots) {
-  std::uint32_t others = 0;
-  std::uint64_t active = 0;
-  for (std::uint32_t r = 0; r < count; ++r) {
-    if (owner(r) == me) continue;
-    ++others;
-    for (const CohortTally& tally : slots[r]) active += active_in(tally);
-  }
-  progress.add_work(progress_work(scenario, others), active);
-  progress.replications_done.fetch_add(others, std::memory_order_relaxed);
+  progress.add_work(static_cast<std::uint64_t>(others * progress_work(scenario, count)),
+                    static_cast<std::uint64_t>(others * active));
+  progress.replications_done.fetch_add(count, std::memory_order_relaxed);
 }
 
 }  // namespace
@@ -193,40 +152,60 @@ void Simulation::add_replications(std::uint32_t replications) {
   const std::uint32_t wave = wave_size(plan);
   const int ranks = st.cluster != nullptr ? st.cluster->size() : 1;
   const int me = st.cluster != nullptr ? st.cluster->rank() : 0;
-  // Replication base + r is rank (base + r) mod K's: the split never
-  // depends on how the caller batches its calls.
-  const auto owner = [&](std::uint32_t r) {
-    return static_cast<int>((base + r) % static_cast<std::uint32_t>(ranks));
-  };
-  const auto mine = [&](std::uint32_t r) { return owner(r) == me; };
+  const bool any_budget =
+      std::any_of(plan.budget.begin(), plan.budget.end(), [](const auto& b) { return b.has_value(); });
 
   // Sized before the parallel loop: jobs of one replication share a row.
   std::vector<std::vector<CohortTally>> slots(std::min(wave, replications),
                                               std::vector<CohortTally>(segments));
+  std::vector<CohortTally> parts;  // the parts of a split wave
   // Progress only: the segments of each replication of the wave still being
   // simulated. Without budgets a replication is done, for the display, when
   // its last segment is; a whole wave is reduced only at its end.
-  const bool any_budget =
-      std::any_of(plan.budget.begin(), plan.budget.end(), [](const auto& b) { return b.has_value(); });
   std::unique_ptr<std::atomic<int>[]> pending;
   if (st.progress != nullptr && !any_budget) {
     pending = std::make_unique<std::atomic<int>[]>(slots.size());
   }
-  std::vector<std::uint32_t> jobs;  // r * segments + g, this rank's only
+  struct Job {
+    std::uint32_t r;
+    int g;
+    std::uint32_t part;
+  };
+  std::vector<Job> jobs;  // this rank's
+  std::vector<CohortTally*> shared;
+  std::vector<int> owners;
   for (std::uint32_t first = 0; first < replications; first += wave) {
     const std::uint32_t count = std::min(wave, replications - first);
+    // Whole replications go to rank (base + first + r) mod K, so the split
+    // never depends on how the caller batches its calls; a split wave deals
+    // its parts out in turn. Results are the same bits either way.
+    const int depth = split_depth(std::uint64_t{count} * segments, ranks, any_budget);
+    const std::uint32_t per_segment = 1u << depth;
+    const auto owner = [&](std::uint32_t r, int g, std::uint32_t p) {
+      return depth == 0 ? static_cast<int>((base + first + r) % static_cast<std::uint32_t>(ranks))
+                        : static_cast<int>(((r * segments + g) * per_segment + p) %
+                                           static_cast<std::uint32_t>(ranks));
+    };
     jobs.clear();
     for (std::uint32_t r = 0; r < count; ++r) {
-      if (!mine(first + r)) continue;
-      if (pending) pending[r].store(segments, std::memory_order_relaxed);
-      for (int g = 0; g < segments; ++g) jobs.push_back(r * segments + g);
+      if (pending) pending[r].store(segments * static_cast<int>(per_segment), std::memory_order_relaxed);
+      for (int g = 0; g < segments; ++g) {
+        for (std::uint32_t p = 0; p < per_segment; ++p) {
+          if (owner(r, g, p) == me) jobs.push_back({r, g, p});
+        }
+      }
     }
+    if (depth > 0) parts.assign(std::size_t{count} * segments * per_segment, CohortTally());
     tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t j) {
-      const std::uint32_t r = jobs[j] / segments;
-      const int g = static_cast<int>(jobs[j] % segments);
-      slots[r][g] = simulate_segment(plan, plan.segments[g], base + first + r,
-                                     st.histograms, st.cancel, st.progress);
-      if (pending && pending[r].fetch_sub(1, std::memory_order_relaxed) == 1) {
+      const auto [r, g, p] = jobs[j];
+      CohortTally tally = simulate_segment(plan, plan.segments[g], base + first + r, depth, p,
+                                           st.histograms, st.cancel, st.progress);
+      if (depth == 0) {
+        slots[r][g] = std::move(tally);
+      } else {
+        parts[(std::size_t{r} * segments + g) * per_segment + p] = std::move(tally);
+      }
+      if (pending && ranks == 1 && pending[r].fetch_sub(1, std::memory_order_relaxed) == 1) {
         st.progress->replications_done.fetch_add(1, std::memory_order_relaxed);
       }
     });
@@ -234,26 +213,47 @@ void Simulation::add_replications(std::uint32_t replications) {
     // exception; never build on its half-made tallies.
     if (st.cancel != nullptr && st.cancel->load(std::memory_order_relaxed)) throw RunCancelled();
     // Budgeted strategies: each replication's whole cohort at once, its
-    // blocks in parallel.
-    for (std::uint32_t r = 0; r < count; ++r) {
-      if (!mine(first + r)) continue;
+    // blocks in parallel (only ever in unsplit waves).
+    for (std::uint32_t r = 0; r < count && depth == 0; ++r) {
+      if (owner(r, 0, 0) != me) continue;
       for (int s = 0; s < plan.strategies; ++s) {
         if (plan.budget[s]) {
           run_budgeted_strategy(plan, s, base + first + r, slots[r], st.histograms, st.cancel,
                                 st.progress);
         }
       }
-      if (st.progress != nullptr && any_budget) {
-        st.progress->replications_done.fetch_add(1, std::memory_order_relaxed);
-      }
       for (int g = 0; g < segments; ++g) finish_tally(plan, plan.segments[g], slots[r][g]);
     }
     if (st.cluster != nullptr) {
-      const auto wave_owner = [&](std::uint32_t r) { return owner(first + r); };
-      exchange_tallies(*st.cluster, plan, count, wave_owner, slots);
-      if (st.progress != nullptr) {
-        count_others_work(*st.progress, st.scenario, me, count, wave_owner, slots);
+      shared.clear();
+      owners.clear();
+      for (std::uint32_t r = 0; r < count; ++r) {
+        for (int g = 0; g < segments; ++g) {
+          for (std::uint32_t p = 0; p < per_segment; ++p) {
+            shared.push_back(depth == 0 ? &slots[r][g]
+                                        : &parts[(std::size_t{r} * segments + g) * per_segment + p]);
+            owners.push_back(owner(r, g, p));
+          }
+        }
       }
+      exchange_tallies(*st.cluster, plan.strategies, plan.horizon, shared, owners);
+    }
+    if (depth > 0) {
+      // Every rank sums the parts up each segment's tree, as one process would.
+      for (std::uint32_t r = 0; r < count; ++r) {
+        for (int g = 0; g < segments; ++g) {
+          const SegmentPlan& segment = plan.segments[g];
+          const std::uint64_t n =
+              draw_cohort_schedule(plan, segment, StreamKey(plan.seed, base + first + r, g)).size();
+          slots[r][g] = combine_parts(0, n, depth,
+                                      &parts[(std::size_t{r} * segments + g) * per_segment]);
+          finish_tally(plan, segment, slots[r][g]);
+        }
+      }
+    }
+    if (st.progress != nullptr && (any_budget || ranks > 1)) {
+      count_progress(*st.progress, st.scenario, count, jobs.size(),
+                     std::size_t{count} * segments * per_segment, slots);
     }
     // Every rank reduces every replication, in replication order.
     for (std::uint32_t r = 0; r < count; ++r) {

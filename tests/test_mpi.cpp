@@ -65,6 +65,31 @@ TEST_F(Mpi, RunIsByteIdenticalOnOneTwoThreeAndMoreRanksThanReplications) {
   }
 }
 
+TEST_F(Mpi, OneReplicationSplitIntoPartsOfItsSegmentsIsByteIdentical) {
+  // 1 replication x 3 segments on 4 and 7 ranks: each segment's block tree
+  // is cut into parts that different ranks simulate.
+  const std::string args = "run " + buyer_types("--replications 1 --set segments.transactional."
+                                                "customers=30000 --out ");
+  ASSERT_EQ(run_clvsim(dir_.path(), args + "alone").code, 0);
+  for (int ranks : {4, 7}) {
+    const std::string out = "ranks" + std::to_string(ranks);
+    const Outcome o = mpirun(ranks, args + out);
+    ASSERT_EQ(o.code, 0) << o.err;
+    expect_same("alone", out, "summary.json");
+    expect_same("alone", out, "periods.csv");
+  }
+}
+
+TEST_F(Mpi, BudgetedStrategiesAreByteIdentical) {
+  const std::string args = "run " + quote(CLVSIM_SOURCE_DIR "/scenarios/value_first.yaml") +
+                           " --quiet --threads 1 --replications 3 --out ";
+  ASSERT_EQ(run_clvsim(dir_.path(), args + "alone").code, 0);
+  const Outcome o = mpirun(2, args + "ranks2");
+  ASSERT_EQ(o.code, 0) << o.err;
+  expect_same("alone", "ranks2", "summary.json");
+  expect_same("alone", "ranks2", "periods.csv");
+}
+
 TEST_F(Mpi, SweepIsByteIdenticalOnTwoAndThreeRanks) {
   const std::string sweep =
       "sweep " + buyer_types("--replications 4 --vary treatments.consultative.cost=2:10:4 --out ");
