@@ -237,6 +237,46 @@ TEST_F(Cli, AFullDiskIsExitOneWithNoPartialFile) {
   EXPECT_NE(err.find("summary.json"), std::string::npos) << err;
   EXPECT_NE(err.find("File too large"), std::string::npos) << err;
   EXPECT_TRUE(!fs::exists(dir_.path() / "full") || fs::is_empty(dir_.path() / "full"));
+  for (const auto& entry : fs::directory_iterator(dir_.path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".full.clvsim-new"), std::string::npos)
+        << "staging directory left behind: " << entry.path();
+  }
+}
+
+// Everything in DIR but the user's own files comes from the latest run.
+std::vector<std::string> names_in(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(Cli, ARerunReplacesTheWholeOutputDirectory) {
+  ASSERT_EQ(run_clvsim(dir_.path(), "run " + scenario() + " --quiet --out out --report").code, 0);
+  ASSERT_TRUE(fs::exists(dir_.path() / "out" / "report.html"));
+  ASSERT_EQ(run_clvsim(dir_.path(), "run " + scenario() + " --quiet --out out --seed 9").code, 0);
+  // The earlier run's report does not linger beside the new results.
+  EXPECT_EQ(names_in(dir_.path() / "out"),
+            (std::vector<std::string>{"periods.csv", "run.json", "scenario.resolved.yaml",
+                                      "summary.json"}));
+  EXPECT_NE(read_file(dir_.path() / "out" / "summary.json").find("\"seed\": 9"),
+            std::string::npos);
+  EXPECT_EQ(names_in(dir_.path()), (std::vector<std::string>{"out", "scenario.yaml"}));
+}
+
+TEST_F(Cli, ARerunKeepsTheUsersOwnFilesAndDropsStaleOutputs) {
+  ASSERT_EQ(run_clvsim(dir_.path(), "run " + scenario() + " --quiet --out out --report").code, 0);
+  write_file(dir_.path() / "out" / "notes.txt", "mine");
+  ASSERT_EQ(run_clvsim(dir_.path(), "run " + scenario() + " --quiet --out out --seed 9").code, 0);
+  EXPECT_EQ(names_in(dir_.path() / "out"),
+            (std::vector<std::string>{"notes.txt", "periods.csv", "run.json",
+                                      "scenario.resolved.yaml", "summary.json"}));
+  EXPECT_EQ(read_file(dir_.path() / "out" / "notes.txt"), "mine");
+  EXPECT_NE(read_file(dir_.path() / "out" / "summary.json").find("\"seed\": 9"),
+            std::string::npos);
+  EXPECT_EQ(names_in(dir_.path()), (std::vector<std::string>{"out", "scenario.yaml"}));
 }
 
 TEST_F(Cli, RunWithReportWritesTheHtmlReportToo) {

@@ -248,10 +248,12 @@ void add_simulate_options(CLI::App& command, SimulateArgs& args) {
                    "Also write DIR/report.html, as `clvsim report DIR` does [default: off]");
 }
 
-void write_report_if_asked(const SimulateArgs& args) {
-  if (!args.report) return;
-  write_report(args.out);
-  if (!args.quiet) {
+void write_report_if_asked(const SimulateArgs& args, const std::filesystem::path& dir) {
+  if (args.report) write_report(dir);
+}
+
+void say_report_written(const SimulateArgs& args) {
+  if (args.report && !args.quiet) {
     std::cerr << "wrote " << (std::filesystem::path(args.out) / "report.html").string()
               << std::endl;
   }

@@ -117,10 +117,13 @@ struct SimulateArgs {
 
 void add_simulate_options(CLI::App& command, SimulateArgs& args);
 
-// With --report, writes args.out/report.html from the outputs just written
-// (clvsim report) and says so unless --quiet.
-void write_report_if_asked(const SimulateArgs& args);
+// With --report, writes `dir`/report.html from the outputs just written
+// there (as clvsim report would); `dir` is the staging directory of args.out
+// (clvsim/output_directory.hpp).
+void write_report_if_asked(const SimulateArgs& args, const std::filesystem::path& dir);
 
+// "wrote DIR/report.html" on stderr, with --report and without --quiet.
+void say_report_written(const SimulateArgs& args);
 // Loads the scenario with --set, --seed and --replications applied and
 // checks --threads and --out, all before anything runs. Returns the thread
 // count asked for (0 = all).

@@ -12,6 +12,7 @@
 #include "cli_common.hpp"
 #include "clvsim/checkpoint.hpp"
 #include "clvsim/error.hpp"
+#include "clvsim/output_directory.hpp"
 #include "clvsim/outputs.hpp"
 #include "clvsim/precision.hpp"
 #include "clvsim/simulation.hpp"
@@ -171,7 +172,10 @@ int run(const RunArgs& args) {
   if (!cluster().is_root()) return kExitOk;  // rank 0 writes
 
   const std::filesystem::path out_dir = args.out;
-  write_run_outputs(out_dir, results, scenario);
+  OutputDirectory out(out_dir);
+  write_run_outputs(out.staging(), results, scenario);
+  write_report_if_asked(args, out.staging());
+  out.commit();
   if (!args.quiet) {
     std::cout << console_table(results) << std::flush;
     if (const auto& report = results.statistics.precision) {
@@ -189,8 +193,8 @@ int run(const RunArgs& args) {
     }
     std::cerr << "wrote " << (out_dir / "summary.json").string() << ", periods.csv, run.json, "
               << "scenario.resolved.yaml" << std::endl;
+    say_report_written(args);
   }
-  write_report_if_asked(args);
   return kExitOk;
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli_common.hpp"
+#include "clvsim/output_directory.hpp"
 #include "clvsim/error.hpp"
 #include "clvsim/outputs.hpp"
 #include "clvsim/scenario_loader.hpp"
@@ -59,17 +60,20 @@ int sensitivity(const SensitivityArgs& args) {
   if (!cluster().is_root()) return kExitOk;  // rank 0 writes
 
   const fs::path dir = args.out;
-  fs::create_directories(dir);
-  write_file_atomically(dir / "sensitivity.csv", sensitivity_csv(result));
+  OutputDirectory out(dir);
+  write_file_atomically(out.staging() / "sensitivity.csv", sensitivity_csv(result));
   // The scenario every variation started from, for reproducing the
   // analysis and for its report.
-  write_file_atomically(dir / "scenario.resolved.yaml", resolved_scenario_yaml(scenario));
+  write_file_atomically(out.staging() / "scenario.resolved.yaml",
+                        resolved_scenario_yaml(scenario));
+  write_report_if_asked(args, out.staging());
+  out.commit();
   if (!args.quiet) {
     std::cout << sensitivity_table(result, top) << std::flush;
     std::cerr << "wrote " << (dir / "sensitivity.csv").string() << " and scenario.resolved.yaml"
               << std::endl;
+    say_report_written(args);
   }
-  write_report_if_asked(args);
   return kExitOk;
 }
 

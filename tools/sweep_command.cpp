@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "cli_common.hpp"
+#include "clvsim/output_directory.hpp"
 #include "clvsim/error.hpp"
 #include "clvsim/outputs.hpp"
 #include "clvsim/simulation.hpp"
@@ -30,22 +31,12 @@ std::string point_name(std::size_t index) {
   return std::string(name.size() < 3 ? 3 - name.size() : 0, '0') + name;
 }
 
-// DIR/points/001, 002, ...: each point's outputs as `run` writes them. The new set is staged beside the old one and swapped in with
-// renames, so points from an earlier, longer sweep never linger among them.
+// DIR/points/001, 002, ...: each point's outputs as `run` writes them.
 void write_points(const fs::path& dir, const std::vector<Scenario>& scenarios,
                   const std::vector<Results>& results) {
-  const fs::path staged = dir / ".points-new";
-  const fs::path old = dir / ".points-old";
-  std::error_code ec;
-  fs::remove_all(staged, ec);
-  fs::remove_all(old, ec);
   for (std::size_t i = 0; i < results.size(); ++i) {
-    write_run_outputs(staged / point_name(i), results[i], scenarios[i]);
+    write_run_outputs(dir / "points" / point_name(i), results[i], scenarios[i]);
   }
-  const fs::path points = dir / "points";
-  if (fs::exists(points)) fs::rename(points, old);
-  fs::rename(staged, points);
-  fs::remove_all(old, ec);
 }
 
 int sweep(const SweepArgs& args) {
@@ -99,16 +90,20 @@ int sweep(const SweepArgs& args) {
   if (!cluster().is_root()) return kExitOk;  // rank 0 writes
 
   const fs::path dir = args.out;
-  fs::create_directories(dir);
-  write_points(dir, scenarios, results);
-  write_file_atomically(dir / "sweep.csv", sweep_csv(axes, points, results));
+  // The whole directory is replaced, so points of an earlier, longer sweep
+  // never linger among these.
+  OutputDirectory out(dir);
+  write_points(out.staging(), scenarios, results);
+  write_file_atomically(out.staging() / "sweep.csv", sweep_csv(axes, points, results));
+  write_report_if_asked(args, out.staging());
+  out.commit();
   if (!args.quiet) {
     std::cout << sweep_table(axes, points, results) << std::flush;
     std::cerr << "wrote " << (dir / "sweep.csv").string() << " and "
               << (dir / "points").string() << "/NNN/{summary.json,periods.csv,run.json,scenario.resolved.yaml}"
               << std::endl;
+    say_report_written(args);
   }
-  write_report_if_asked(args);
   return kExitOk;
 }
 
