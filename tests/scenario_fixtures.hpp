@@ -81,4 +81,20 @@ inline void set_ladder(Scenario& s, std::vector<double> churn,
   l.declared = true;
 }
 
+// Two segments (sBG with revenue noise; geometric) and a treatment that
+// helps the first: a comparison with a real, noisy uplift, and every part
+// of the results (segments, total, a pair, CLV histograms) non-trivial.
+inline Scenario two_strategies(const std::string& name, std::uint64_t seed) {
+  Scenario s = single_segment(name, sbg_segment(1500, 0.9, 3.0, 40.0, 0.4, 1.0), 12, 1, seed,
+                              0.01);
+  s.segments[0].revenue.noise = 2.0;
+  Segment b = geometric_segment(600, 0.08, 90.0, 0.3, 2.0);
+  b.name = "small";
+  add_segment(s, b);
+  const int call = add_treatment(s, "call", 1.5);
+  s.response[0][call] = {0.8, 1.0, std::nullopt, std::nullopt};
+  add_strategy(s, "call-everyone", {call, call});
+  return s;
+}
+
 }  // namespace clvsim::testing

@@ -19,20 +19,8 @@
 namespace clvsim {
 namespace {
 
-// Two segments and two strategies: per-segment and total statistics, a
-// paired comparison and CLV histograms are all in the state.
-Scenario busy_scenario() {
-  Scenario s = testing::single_segment(
-      "checkpoint", testing::sbg_segment(900, 0.9, 3.0, 40.0, 0.4, 1.0), 10, 1, 4242, 0.01);
-  s.segments[0].revenue.noise = 2.0;
-  Segment b = testing::geometric_segment(500, 0.08, 90.0, 0.3, 2.0);
-  b.name = "small";
-  testing::add_segment(s, b);
-  const int call = testing::add_treatment(s, "call", 1.5);
-  s.response[0][call] = {0.8, 1.0, std::nullopt, std::nullopt};
-  testing::add_strategy(s, "call-everyone", {call, call});
-  return s;
-}
+// Segments, total, a paired comparison and CLV histograms all in the state.
+Scenario busy_scenario() { return testing::two_strategies("checkpoint", 4242); }
 
 SimulationImage image_after(const Scenario& s, std::uint32_t replications) {
   tbb::task_arena arena(2);

@@ -13,20 +13,7 @@
 namespace clvsim {
 namespace {
 
-// Two segments, a treatment that helps one of them: a comparison with a
-// real, noisy uplift.
-Scenario two_strategies() {
-  Scenario s = testing::single_segment(
-      "precision", testing::sbg_segment(1500, 0.9, 3.0, 40.0, 0.4, 1.0), 12, 1, 77, 0.01);
-  s.segments[0].revenue.noise = 2.0;
-  Segment b = testing::geometric_segment(600, 0.08, 90.0, 0.3, 2.0);
-  b.name = "small";
-  testing::add_segment(s, b);
-  const int call = testing::add_treatment(s, "call", 1.5);
-  s.response[0][call] = {0.8, 1.0, std::nullopt, std::nullopt};
-  testing::add_strategy(s, "call-everyone", {call, call});
-  return s;
-}
+Scenario two_strategies() { return testing::two_strategies("precision", 77); }
 
 Results fixed_run(Scenario s, std::uint32_t replications) {
   s.simulation.replications = replications;
