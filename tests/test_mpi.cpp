@@ -139,6 +139,35 @@ TEST_F(Mpi, CheckpointWrittenOnTwoRanksResumesOnThree) {
   expect_same("alone", "more", "periods.csv");
 }
 
+TEST_F(Mpi, CtrlCToMpirunSavesTheCheckpointOnRankZero) {
+  // SIGINT to mpirun reaches every rank as SIGTERM: rank 0 saves the
+  // chunks completed so far, and the run resumes from them on one process.
+  const std::string args =
+      "run " + buyer_types("--replications 4000 --checkpoint ck --checkpoint-every 1000 --out out");
+  const std::string script = std::string(CLVSIM_MPIEXEC) +
+                             " --oversubscribe --allow-run-as-root -np 2 " +
+                             quote(CLVSIM_BINARY) + " " + args +
+                             " & pid=$!; sleep 3; kill -INT $pid; wait $pid";
+  const Outcome o = run_shell("bash -c " + quote(script));
+  EXPECT_NE(o.code, 0);
+  EXPECT_FALSE(fs::exists(dir_.path() / "out"));
+  const std::string checkpoint = read_file(dir_.path() / "ck");
+  const std::size_t at = checkpoint.find("\nreplications ");
+  ASSERT_NE(at, std::string::npos) << o.err;
+  const int saved = std::stoi(checkpoint.substr(at + 14));
+  ASSERT_GT(saved, 0);
+  ASSERT_LT(saved, 4000);
+  const std::string more = std::to_string(saved + 2);
+  ASSERT_EQ(run_clvsim(dir_.path(), "run " + buyer_types("--replications " + more +
+                                                          " --checkpoint ck --out resumed")).code,
+            0);
+  ASSERT_EQ(run_clvsim(dir_.path(), "run " + buyer_types("--replications " + more +
+                                                          " --out straight")).code,
+            0);
+  expect_same("straight", "resumed", "summary.json");
+  expect_same("straight", "resumed", "periods.csv");
+}
+
 TEST_F(Mpi, OneFailingRankEndsEveryRankWithAnError) {
   // Rank 1 alone cannot read its scenario.
   const std::string good = quote(CLVSIM_SOURCE_DIR "/scenarios/buyer_types.yaml");

@@ -4,11 +4,13 @@
 // Everything the user gave is loaded and checked before an output directory
 // is touched, so bad input never leaves anything behind.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <streambuf>
+#include <thread>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -112,8 +114,11 @@ int main(int argc, char** argv) {
   std::cout.flush();
   if (code == kExitInterrupted && ranks->size() > 1) {
     // Peers may be anywhere after a signal; the launcher cleans up after a
-    // rank that leaves without MPI_Finalize.
+    // rank that leaves without MPI_Finalize. mpirun ends the whole job as
+    // soon as one rank exits non-zero, so the other ranks stay a moment and
+    // leave rank 0 the time to save the checkpoint first.
     std::fflush(nullptr);
+    if (!ranks->is_root()) std::this_thread::sleep_for(std::chrono::seconds(2));
     std::_Exit(code);
   }
   return code;
