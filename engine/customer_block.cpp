@@ -62,6 +62,8 @@ void CustomerBlock::draw(const ModelPlan& plan, const SegmentPlan& segment,
   segment_ = &segment;
   key_ = &key;
   n_ = static_cast<int>(last - first);
+  first_ = static_cast<std::uint32_t>(first);
+  keep_ = false;
   customer_.resize(n_);
   start_.resize(n_);
   lifeline_.resize(n_);
@@ -106,6 +108,15 @@ void CustomerBlock::draw(const ModelPlan& plan, const SegmentPlan& segment,
 
 void CustomerBlock::release_draw_buffers() {
   for (auto& words : setup_word_) std::vector<std::uint32_t>().swap(words);
+}
+
+void CustomerBlock::keep_period_draws() {
+  keep_ = true;
+  made_until_.assign(start_.begin(), start_.end());
+  const auto cells = static_cast<std::size_t>(n_) * static_cast<std::size_t>(plan_->horizon);
+  kept_gamma_.resize(segment_->noise ? cells : 0);
+  kept_word_.resize(plan_->ladder_moves ? cells : 0);
+  missing_.resize(n_);
 }
 
 void CustomerBlock::begin_strategy() {

@@ -39,6 +39,70 @@ LaneSums lane_sums(const double* __restrict__ x, const unsigned char* __restrict
 
 }  // namespace
 
+// This period's words (a_.word) and noise draws (a_.gamma) for `count`
+// customers, in their order.
+template <bool kNoise>
+void CustomerBlock::make_period_draws(int t, const std::uint32_t* customers, int count) {
+  const StreamKey& key = *key_;
+  std::uint32_t* __restrict__ w0 = a_.word[0].data();
+  std::uint32_t* __restrict__ w1 = a_.word[1].data();
+  std::uint32_t* __restrict__ w2 = a_.word[2].data();
+  std::uint32_t* const words[4] = {w0, w1, w2, a_.word[3].data()};
+  key.blocks(customers, count, static_cast<std::uint32_t>(t), Purpose::kPeriod, 0, words);
+  if constexpr (kNoise) {
+    double* __restrict__ gamma = a_.gamma.data();
+    unsigned char* __restrict__ fast = a_.fast.data();
+    const GammaSampler& noise = *segment_->noise;
+    noise.try_fast_many(w0, w1, w2, count, gamma, fast);
+    const bool boosted = noise.boosted();
+    for (int k = 0; k < count; ++k) {
+      if (fast[k] && !boosted) continue;
+      WordEngine extra(key, customers[k], t, Purpose::kPeriodExtra);
+      double g = gamma[k];
+      if (!fast[k]) g = noise.finish(w0[k], w1[k], w2[k], extra);
+      gamma[k] = noise.boost(g, extra);
+    }
+  }
+}
+
+// make_period_draws() for the active customers, made only for those whose
+// draws of period t no earlier strategy made, then kept.
+template <bool kNoise, bool kLadder>
+void CustomerBlock::fetch_period_draws(int t) {
+  const int m = m_;
+  const std::uint32_t first = first_;
+  const std::uint32_t* __restrict__ customer = a_.customer.data();
+  std::uint32_t* __restrict__ missing = missing_.data();
+  int* __restrict__ made_until = made_until_.data();
+  int count = 0;
+  for (int k = 0; k < m; ++k) {
+    const std::uint32_t i = customer[k] - first;
+    if (made_until[i] > t) continue;
+    made_until[i] = t + 1;
+    missing[count++] = customer[k];
+  }
+  const std::size_t row = static_cast<std::size_t>(t) * static_cast<std::size_t>(n_);
+  double* __restrict__ kept_gamma = kNoise ? kept_gamma_.data() + row : nullptr;
+  std::uint32_t* __restrict__ kept_word = kLadder ? kept_word_.data() + row : nullptr;
+  double* __restrict__ gamma = a_.gamma.data();
+  std::uint32_t* __restrict__ w3 = a_.word[3].data();
+  if (count > 0) {
+    make_period_draws<kNoise>(t, missing, count);
+    for (int j = 0; j < count; ++j) {
+      const std::uint32_t i = missing[j] - first;
+      if constexpr (kNoise) kept_gamma[i] = gamma[j];
+      if constexpr (kLadder) kept_word[i] = w3[j];
+    }
+  }
+  // All missing: they were listed in slot order, so the draws are in place.
+  if (count == m) return;
+  for (int k = 0; k < m; ++k) {
+    const std::uint32_t i = customer[k] - first;
+    if constexpr (kNoise) gamma[k] = kept_gamma[i];
+    if constexpr (kLadder) w3[k] = kept_word[i];
+  }
+}
+
 // Churn by one uniform per customer, its "lifeline" U: a customer whose
 // survival so far, S(t) = prod_{s <= t} (1 - q_s), falls to U or below
 // churns at the end of period t. Given survival to period t (U < S(t-1)),
@@ -58,7 +122,6 @@ void CustomerBlock::step_as(int t, int fixed, CohortTally& tally, int row,
                             ClvHistogram& histogram) {
   const ModelPlan& plan = *plan_;
   const SegmentPlan& segment = *segment_;
-  const StreamKey& key = *key_;
   const int top_level = static_cast<int>(plan.level_churn.size()) - 1;
   const double* level_churn = plan.level_churn.data();
   const double* level_revenue = plan.level_revenue.data();
@@ -80,29 +143,16 @@ void CustomerBlock::step_as(int t, int fixed, CohortTally& tally, int row,
   double* __restrict__ a_cost_sum = a_.discounted_cost.data();
   double* __restrict__ a_last_revenue = a_.last_revenue.data();
   double* __restrict__ a_last_profit = a_.last_profit.data();
-  std::uint32_t* __restrict__ w0 = a_.word[0].data();
-  std::uint32_t* __restrict__ w1 = a_.word[1].data();
-  std::uint32_t* __restrict__ w2 = a_.word[2].data();
-  std::uint32_t* __restrict__ w3 = a_.word[3].data();
-  double* __restrict__ a_gamma = a_.gamma.data();
+  const std::uint32_t* __restrict__ w3 = a_.word[3].data();
+  const double* __restrict__ a_gamma = a_.gamma.data();
   double* __restrict__ a_revenue = a_.revenue.data();
-  unsigned char* __restrict__ a_fast = a_.fast.data();
   unsigned char* __restrict__ a_leaves = a_.leaves.data();
 
   if constexpr (kNoise || kLadder) {
-    std::uint32_t* const words[4] = {w0, w1, w2, w3};
-    key.blocks(a_customer, m, static_cast<std::uint32_t>(t), Purpose::kPeriod, 0, words);
-  }
-  if constexpr (kNoise) {
-    const GammaSampler& noise = *segment.noise;
-    noise.try_fast_many(w0, w1, w2, m, a_gamma, a_fast);
-    const bool boosted = noise.boosted();
-    for (int k = 0; k < m; ++k) {
-      if (a_fast[k] && !boosted) continue;
-      WordEngine extra(key, a_customer[k], t, Purpose::kPeriodExtra);
-      double g = a_gamma[k];
-      if (!a_fast[k]) g = noise.finish(w0[k], w1[k], w2[k], extra);
-      a_gamma[k] = noise.boost(g, extra);
+    if (keep_) {
+      fetch_period_draws<kNoise, kLadder>(t);
+    } else {
+      make_period_draws<kNoise>(t, a_customer, m);
     }
   }
 
