@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "customer_block.hpp"
+#include "step_simd.hpp"
 
 namespace clvsim {
 namespace {
@@ -160,7 +161,17 @@ void CustomerBlock::step_as(int t, int fixed, CohortTally& tally, int row,
   const double noise_scale = segment.noise_scale;
   const double margin = segment.margin;
   const double cost_to_serve = segment.cost_to_serve;
-  for (int k = 0; k < m; ++k) {
+  int first_scalar = 0;
+#if defined(CLVSIM_STEP_SIMD)
+  if constexpr (!kPerCustomer) {
+    const simd::PeriodSlots slots{a_level, a_mu, a_gamma, a_theta, a_lifeline,
+                                  a_survival, a_revenue_sum, a_revenue, a_leaves};
+    first_scalar = simd::revenue_churn_fixed<kNoise, kLadder>(
+        slots, m, fixed_effect.revenue, fixed_effect.churn, level_revenue, level_churn,
+        plan.start_level, d, noise_scale);
+  }
+#endif
+  for (int k = first_scalar; k < m; ++k) {
     const TreatmentEffect& e = kPerCustomer ? effects[a_treatment[k]] : fixed_effect;
     const int level = kLadder ? a_level[k] : plan.start_level;
     double revenue = a_mu[k] * (e.revenue * level_revenue[level]);

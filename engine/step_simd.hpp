@@ -1,0 +1,80 @@
+// AVX-512 forms of the loops of CustomerBlock::step_as() that GCC 12 leaves
+// scalar: it will not gather (its Zen tuning turns gathers off), nor turn a
+// byte flag into a select inside an outer loop. Each does, lane by lane, the
+// same IEEE operations in the same order as the scalar code it replaces
+// (-ffp-contract=off rules out fused multiply-adds on both sides), so
+// results keep their bits. Without AVX-512 the callers' scalar loops do all
+// the work.
+#pragma once
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+#define CLVSIM_STEP_SIMD 1
+#include <immintrin.h>
+#endif
+
+#include <bit>
+#include <cstdint>
+
+namespace clvsim::simd {
+
+#if defined(CLVSIM_STEP_SIMD)
+
+// What one period's revenue and churn loop reads and writes, slot by slot.
+struct PeriodSlots {
+  const int* level;
+  const double* mu;
+  const double* gamma;
+  const double* theta;
+  const double* lifeline;
+  double* survival;
+  double* revenue_sum;
+  double* revenue;
+  unsigned char* leaves;
+};
+
+// The period's revenue and churn under one fixed treatment for the first
+// multiple of 8 slots; returns how many were done. Per slot, as the scalar
+// loop: revenue = mu * (effect_revenue * level_revenue) [* (gamma *
+// noise_scale)], q = min(1, theta * (effect_churn * level_churn)).
+template <bool kNoise, bool kLadder>
+int revenue_churn_fixed(const PeriodSlots& s, int m, double effect_revenue,
+                        double effect_churn, const double* level_revenue,
+                        const double* level_churn, int start_level, double discount,
+                        double noise_scale) {
+  const __m512d e_rev = _mm512_set1_pd(effect_revenue);
+  const __m512d e_churn = _mm512_set1_pd(effect_churn);
+  const __m512d start_rev = _mm512_set1_pd(level_revenue[start_level]);
+  const __m512d start_churn = _mm512_set1_pd(level_churn[start_level]);
+  const __m512d d = _mm512_set1_pd(discount);
+  const __m512d scale = _mm512_set1_pd(noise_scale);
+  const __m512d one = _mm512_set1_pd(1.0);
+  int k = 0;
+  for (; k + 8 <= m; k += 8) {
+    __m512d lrev = start_rev, lchurn = start_churn;
+    if constexpr (kLadder) {
+      const __m256i lv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.level + k));
+      lrev = _mm512_i32gather_pd(lv, level_revenue, 8);
+      lchurn = _mm512_i32gather_pd(lv, level_churn, 8);
+    }
+    __m512d revenue = _mm512_mul_pd(_mm512_loadu_pd(s.mu + k), _mm512_mul_pd(e_rev, lrev));
+    if constexpr (kNoise) {
+      revenue = _mm512_mul_pd(revenue, _mm512_mul_pd(_mm512_loadu_pd(s.gamma + k), scale));
+    }
+    _mm512_storeu_pd(s.revenue + k, revenue);
+    _mm512_storeu_pd(s.revenue_sum + k,
+                     _mm512_add_pd(_mm512_loadu_pd(s.revenue_sum + k), _mm512_mul_pd(d, revenue)));
+    // vminpd(x, 1) is x < 1 ? x : 1, as std::min(1.0, x), NaN included.
+    const __m512d q = _mm512_min_pd(
+        _mm512_mul_pd(_mm512_loadu_pd(s.theta + k), _mm512_mul_pd(e_churn, lchurn)), one);
+    const __m512d survival = _mm512_mul_pd(_mm512_loadu_pd(s.survival + k), _mm512_sub_pd(one, q));
+    _mm512_storeu_pd(s.survival + k, survival);
+    const __mmask8 leaves =
+        _mm512_cmp_pd_mask(survival, _mm512_loadu_pd(s.lifeline + k), _CMP_LE_OQ);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(s.leaves + k), _mm_maskz_set1_epi8(leaves, 1));
+  }
+  return k;
+}
+
+#endif  // CLVSIM_STEP_SIMD
+
+}  // namespace clvsim::simd
