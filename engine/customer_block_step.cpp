@@ -20,6 +20,9 @@ LaneSums lane_sums(const double* __restrict__ x, const unsigned char* __restrict
   constexpr int kLanes = 8;
   double all[kLanes] = {}, flagged[kLanes] = {};
   int k = 0;
+#if defined(CLVSIM_STEP_SIMD)
+  k = simd::lane_sum_blocks(x, flag, n, all, flagged);
+#endif
   for (; k + kLanes <= n; k += kLanes) {
     for (int l = 0; l < kLanes; ++l) {
       all[l] += x[k + l];
@@ -234,15 +237,14 @@ void CustomerBlock::step_as(int t, int fixed, CohortTally& tally, int row,
   // Leavers: record their value, fill their slot with the last active
   // customer (already visited, so never a leaver).
   int active = m;
-  for (int k = m - 1; k >= 0; --k) {
-    if (!a_leaves[k]) continue;
+  const auto leave = [&](int k) {
     if (a_initial[k]) {
       histogram.add(discounted_profit(plan, segment, a_revenue_sum[k], a_cost_sum[k],
                                       a_start[k], t + 1));
     }
     m_initial_ -= a_initial[k];
     const int last = --active;
-    if (k == last) continue;
+    if (k == last) return;
     // Through the same pointers the loops use.
     a_customer[k] = a_customer[last];
     a_start[k] = a_start[last];
@@ -256,7 +258,14 @@ void CustomerBlock::step_as(int t, int fixed, CohortTally& tally, int row,
     a_cost_sum[k] = a_cost_sum[last];
     a_last_revenue[k] = a_last_revenue[last];
     a_last_profit[k] = a_last_profit[last];
+  };
+#if defined(CLVSIM_STEP_SIMD)
+  simd::for_each_flagged_descending(a_leaves, m, leave);
+#else
+  for (int k = m - 1; k >= 0; --k) {
+    if (a_leaves[k]) leave(k);
   }
+#endif
   m_ = active;
 }
 

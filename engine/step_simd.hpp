@@ -75,6 +75,42 @@ int revenue_churn_fixed(const PeriodSlots& s, int m, double effect_revenue,
   return k;
 }
 
+// lane_sums()'s blocks of eight: all[l] and flagged[l] sum x[k + l] over
+// k = 0, 8, 16, ... in that order, flagged adding +0.0 where the flag is
+// clear; returns how many values were taken.
+inline int lane_sum_blocks(const double* x, const unsigned char* flag, int n, double* all,
+                           double* flagged) {
+  __m512d a = _mm512_setzero_pd(), f = _mm512_setzero_pd();
+  int k = 0;
+  for (; k + 8 <= n; k += 8) {
+    const __m512d v = _mm512_loadu_pd(x + k);
+    const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(flag + k));
+    const auto set = static_cast<__mmask8>(_mm_test_epi8_mask(bytes, bytes));
+    a = _mm512_add_pd(a, v);
+    f = _mm512_add_pd(f, _mm512_maskz_mov_pd(set, v));
+  }
+  _mm512_storeu_pd(all, a);
+  _mm512_storeu_pd(flagged, f);
+  return k;
+}
+
+// Calls visit(k) for every k in [0, n) with flag[k] set, highest k first,
+// testing 64 flags at once: leavers are a few percent of the slots.
+template <class Visit>
+void for_each_flagged_descending(const unsigned char* flag, int n, Visit&& visit) {
+  for (int base = (n - 1) & ~63; base >= 0; base -= 64) {
+    const int count = n - base < 64 ? n - base : 64;
+    const __mmask64 lanes = count == 64 ? ~__mmask64{0} : (__mmask64{1} << count) - 1;
+    const __m512i bytes = _mm512_maskz_loadu_epi8(lanes, flag + base);
+    std::uint64_t bits = _mm512_test_epi8_mask(bytes, bytes);
+    while (bits != 0) {
+      const int j = 63 - std::countl_zero(bits);
+      visit(base + j);
+      bits &= ~(std::uint64_t{1} << j);
+    }
+  }
+}
+
 #endif  // CLVSIM_STEP_SIMD
 
 }  // namespace clvsim::simd
