@@ -116,10 +116,14 @@ void CustomerBlock::keep_period_draws() {
   const auto cells = static_cast<std::size_t>(n_) * static_cast<std::size_t>(plan_->horizon);
   kept_gamma_.resize(segment_->noise ? cells : 0);
   kept_word_.resize(plan_->ladder_moves ? cells : 0);
-  missing_.resize(n_);
+  for (auto* v : {&missing_, &missing_word_}) v->resize(n_);
+  missing_slot_.resize(n_);
+  missing_gamma_.resize(n_);
+  passes_ = 0;
 }
 
 void CustomerBlock::begin_strategy() {
+  first_pass_ = keep_ && passes_++ == 0;
   m_ = 0;
   m_initial_ = 0;
   next_ = 0;

@@ -108,7 +108,8 @@ class CustomerBlock {
   template <bool kNoise, bool kLadder, bool kPerCustomer>
   void step_as(int t, int fixed, CohortTally& tally, int row, ClvHistogram& histogram);
   template <bool kNoise>
-  void make_period_draws(int t, const std::uint32_t* customers, int count);
+  void make_period_draws(int t, const std::uint32_t* customers, int count, double* gamma,
+                         std::uint32_t* w3);
   template <bool kNoise, bool kLadder>
   void fetch_period_draws(int t);
   double value_so_far(int k, int t) const;
@@ -151,11 +152,12 @@ class CustomerBlock {
 
   // keep_period_draws(): customer i's draws of period t are at [t * n_ + i]
   // for t < made_until_[i]; customer indices are first_ + i.
-  bool keep_ = false;
+  bool keep_ = false, first_pass_ = false;
+  int passes_ = 0;  // strategies begun since keep_period_draws()
   std::uint32_t first_ = 0;
-  std::vector<int> made_until_;
-  std::vector<double> kept_gamma_;
-  std::vector<std::uint32_t> kept_word_, missing_;
+  std::vector<int> made_until_, missing_slot_;
+  std::vector<double> kept_gamma_, missing_gamma_;
+  std::vector<std::uint32_t> kept_word_, missing_, missing_word_;
 };
 
 // Adds profit to the sums of a whole cohort (all blocks added): it is

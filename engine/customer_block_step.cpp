@@ -43,18 +43,18 @@ LaneSums lane_sums(const double* __restrict__ x, const unsigned char* __restrict
 
 }  // namespace
 
-// This period's words (a_.word) and noise draws (a_.gamma) for `count`
-// customers, in their order.
+// This period's words and noise draws for `count` customers, in their
+// order: word 3 to w3, the draw to gamma; a_.word[0..2] serve as scratch.
 template <bool kNoise>
-void CustomerBlock::make_period_draws(int t, const std::uint32_t* customers, int count) {
+void CustomerBlock::make_period_draws(int t, const std::uint32_t* customers, int count,
+                                      double* gamma, std::uint32_t* w3) {
   const StreamKey& key = *key_;
   std::uint32_t* __restrict__ w0 = a_.word[0].data();
   std::uint32_t* __restrict__ w1 = a_.word[1].data();
   std::uint32_t* __restrict__ w2 = a_.word[2].data();
-  std::uint32_t* const words[4] = {w0, w1, w2, a_.word[3].data()};
+  std::uint32_t* const words[4] = {w0, w1, w2, w3};
   key.blocks(customers, count, static_cast<std::uint32_t>(t), Purpose::kPeriod, 0, words);
   if constexpr (kNoise) {
-    double* __restrict__ gamma = a_.gamma.data();
     unsigned char* __restrict__ fast = a_.fast.data();
     const GammaSampler& noise = *segment_->noise;
     noise.try_fast_many(w0, w1, w2, count, gamma, fast);
@@ -76,34 +76,46 @@ void CustomerBlock::fetch_period_draws(int t) {
   const int m = m_;
   const std::uint32_t first = first_;
   const std::uint32_t* __restrict__ customer = a_.customer.data();
-  std::uint32_t* __restrict__ missing = missing_.data();
   int* __restrict__ made_until = made_until_.data();
-  int count = 0;
-  for (int k = 0; k < m; ++k) {
-    const std::uint32_t i = customer[k] - first;
-    if (made_until[i] > t) continue;
-    made_until[i] = t + 1;
-    missing[count++] = customer[k];
-  }
   const std::size_t row = static_cast<std::size_t>(t) * static_cast<std::size_t>(n_);
   double* __restrict__ kept_gamma = kNoise ? kept_gamma_.data() + row : nullptr;
   std::uint32_t* __restrict__ kept_word = kLadder ? kept_word_.data() + row : nullptr;
   double* __restrict__ gamma = a_.gamma.data();
   std::uint32_t* __restrict__ w3 = a_.word[3].data();
-  if (count > 0) {
-    make_period_draws<kNoise>(t, missing, count);
-    for (int j = 0; j < count; ++j) {
-      const std::uint32_t i = missing[j] - first;
-      if constexpr (kNoise) kept_gamma[i] = gamma[j];
-      if constexpr (kLadder) kept_word[i] = w3[j];
+  if (first_pass_) {
+    // Nothing is kept yet: make everyone's draws in place, then keep them.
+    make_period_draws<kNoise>(t, customer, m, gamma, w3);
+    for (int k = 0; k < m; ++k) {
+      const std::uint32_t i = customer[k] - first;
+      made_until[i] = t + 1;
+      if constexpr (kNoise) kept_gamma[i] = gamma[k];
+      if constexpr (kLadder) kept_word[i] = w3[k];
     }
+    return;
   }
-  // All missing: they were listed in slot order, so the draws are in place.
-  if (count == m) return;
+  std::uint32_t* __restrict__ missing = missing_.data();
+  int* __restrict__ missing_slot = missing_slot_.data();
+  int count = 0;
   for (int k = 0; k < m; ++k) {
     const std::uint32_t i = customer[k] - first;
-    if constexpr (kNoise) gamma[k] = kept_gamma[i];
-    if constexpr (kLadder) w3[k] = kept_word[i];
+    if (made_until[i] > t) {
+      if constexpr (kNoise) gamma[k] = kept_gamma[i];
+      if constexpr (kLadder) w3[k] = kept_word[i];
+      continue;
+    }
+    made_until[i] = t + 1;
+    missing[count] = customer[k];
+    missing_slot[count++] = k;
+  }
+  if (count == 0) return;
+  double* __restrict__ made_gamma = missing_gamma_.data();
+  std::uint32_t* __restrict__ made_word = missing_word_.data();
+  make_period_draws<kNoise>(t, missing, count, made_gamma, made_word);
+  for (int j = 0; j < count; ++j) {
+    const std::uint32_t i = missing[j] - first;
+    const int k = missing_slot[j];
+    if constexpr (kNoise) gamma[k] = kept_gamma[i] = made_gamma[j];
+    if constexpr (kLadder) w3[k] = kept_word[i] = made_word[j];
   }
 }
 
@@ -156,7 +168,7 @@ void CustomerBlock::step_as(int t, int fixed, CohortTally& tally, int row,
     if (keep_) {
       fetch_period_draws<kNoise, kLadder>(t);
     } else {
-      make_period_draws<kNoise>(t, a_customer, m);
+      make_period_draws<kNoise>(t, a_customer, m, a_.gamma.data(), a_.word[3].data());
     }
   }
 
