@@ -181,9 +181,19 @@ void CustomerBlock::step_as(int t, int fixed, CohortTally& tally, int row,
   if constexpr (!kPerCustomer) {
     const simd::PeriodSlots slots{a_level, a_mu, a_gamma, a_theta, a_lifeline,
                                   a_survival, a_revenue_sum, a_revenue, a_leaves};
-    first_scalar = simd::revenue_churn_fixed<kNoise, kLadder>(
-        slots, m, fixed_effect.revenue, fixed_effect.churn, level_revenue, level_churn,
-        plan.start_level, d, noise_scale);
+    const int levels = top_level + 1;
+    const auto run = [&]<simd::Levels kLevels>() {
+      return simd::revenue_churn_fixed<kNoise, kLevels>(
+          slots, m, fixed_effect.revenue, fixed_effect.churn, level_revenue, level_churn,
+          levels, plan.start_level, d, noise_scale);
+    };
+    if constexpr (!kLadder) {
+      first_scalar = run.template operator()<simd::Levels::kStart>();
+    } else if (levels <= 8) {
+      first_scalar = run.template operator()<simd::Levels::kPermute>();
+    } else {
+      first_scalar = run.template operator()<simd::Levels::kGather>();
+    }
   }
 #endif
   for (int k = first_scalar; k < m; ++k) {

@@ -36,11 +36,16 @@ struct PeriodSlots {
 // multiple of 8 slots; returns how many were done. Per slot, as the scalar
 // loop: revenue = mu * (effect_revenue * level_revenue) [* (gamma *
 // noise_scale)], q = min(1, theta * (effect_churn * level_churn)).
-template <bool kNoise, bool kLadder>
+// How a slot's level multipliers are found: one permute from a register
+// when there are at most 8 levels (Zen 4 gathers cost several times more),
+// a gather otherwise.
+enum class Levels { kStart, kPermute, kGather };
+
+template <bool kNoise, Levels kLevels>
 int revenue_churn_fixed(const PeriodSlots& s, int m, double effect_revenue,
                         double effect_churn, const double* level_revenue,
-                        const double* level_churn, int start_level, double discount,
-                        double noise_scale) {
+                        const double* level_churn, int levels, int start_level,
+                        double discount, double noise_scale) {
   const __m512d e_rev = _mm512_set1_pd(effect_revenue);
   const __m512d e_churn = _mm512_set1_pd(effect_churn);
   const __m512d start_rev = _mm512_set1_pd(level_revenue[start_level]);
@@ -48,13 +53,25 @@ int revenue_churn_fixed(const PeriodSlots& s, int m, double effect_revenue,
   const __m512d d = _mm512_set1_pd(discount);
   const __m512d scale = _mm512_set1_pd(noise_scale);
   const __m512d one = _mm512_set1_pd(1.0);
+  __m512d rev_table = start_rev, churn_table = start_churn;
+  if constexpr (kLevels == Levels::kPermute) {
+    const auto present = static_cast<__mmask8>((1u << levels) - 1);
+    rev_table = _mm512_maskz_loadu_pd(present, level_revenue);
+    churn_table = _mm512_maskz_loadu_pd(present, level_churn);
+  }
   int k = 0;
   for (; k + 8 <= m; k += 8) {
     __m512d lrev = start_rev, lchurn = start_churn;
-    if constexpr (kLadder) {
+    if constexpr (kLevels != Levels::kStart) {
       const __m256i lv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s.level + k));
-      lrev = _mm512_i32gather_pd(lv, level_revenue, 8);
-      lchurn = _mm512_i32gather_pd(lv, level_churn, 8);
+      if constexpr (kLevels == Levels::kPermute) {
+        const __m512i index = _mm512_cvtepi32_epi64(lv);
+        lrev = _mm512_permutexvar_pd(index, rev_table);
+        lchurn = _mm512_permutexvar_pd(index, churn_table);
+      } else {
+        lrev = _mm512_i32gather_pd(lv, level_revenue, 8);
+        lchurn = _mm512_i32gather_pd(lv, level_churn, 8);
+      }
     }
     __m512d revenue = _mm512_mul_pd(_mm512_loadu_pd(s.mu + k), _mm512_mul_pd(e_rev, lrev));
     if constexpr (kNoise) {
