@@ -58,13 +58,22 @@ void CustomerBlock::make_period_draws(int t, const std::uint32_t* customers, int
     unsigned char* __restrict__ fast = a_.fast.data();
     const GammaSampler& noise = *segment_->noise;
     noise.try_fast_many(w0, w1, w2, count, gamma, fast);
-    const bool boosted = noise.boosted();
-    for (int k = 0; k < count; ++k) {
-      if (fast[k] && !boosted) continue;
+    const auto complete = [&](int k) {
       WordEngine extra(key, customers[k], t, Purpose::kPeriodExtra);
       double g = gamma[k];
       if (!fast[k]) g = noise.finish(w0[k], w1[k], w2[k], extra);
       gamma[k] = noise.boost(g, extra);
+    };
+    if (noise.boosted()) {
+      for (int k = 0; k < count; ++k) complete(k);
+    } else {
+#if defined(CLVSIM_STEP_SIMD)
+      simd::for_each_clear_ascending(fast, count, complete);
+#else
+      for (int k = 0; k < count; ++k) {
+        if (!fast[k]) complete(k);
+      }
+#endif
     }
   }
 }

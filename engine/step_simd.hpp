@@ -128,6 +128,22 @@ void for_each_flagged_descending(const unsigned char* flag, int n, Visit&& visit
   }
 }
 
+// Calls visit(k) for every k in [0, n) with flag[k] clear, lowest k first,
+// testing 64 flags at once: draws the fast path leaves are ~2%.
+template <class Visit>
+void for_each_clear_ascending(const unsigned char* flag, int n, Visit&& visit) {
+  for (int base = 0; base < n; base += 64) {
+    const int count = n - base < 64 ? n - base : 64;
+    const __mmask64 lanes = count == 64 ? ~__mmask64{0} : (__mmask64{1} << count) - 1;
+    const __m512i bytes = _mm512_maskz_loadu_epi8(lanes, flag + base);
+    std::uint64_t bits = _mm512_mask_testn_epi8_mask(lanes, bytes, bytes);
+    while (bits != 0) {
+      visit(base + std::countr_zero(bits));
+      bits &= bits - 1;
+    }
+  }
+}
+
 #endif  // CLVSIM_STEP_SIMD
 
 }  // namespace clvsim::simd
