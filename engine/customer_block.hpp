@@ -112,6 +112,7 @@ class CustomerBlock {
                          std::uint32_t* w3);
   template <bool kNoise, bool kLadder>
   void fetch_period_draws(int t);
+  void draw_settled(const std::uint32_t* const* words, int prefilled);
   double value_so_far(int k, int t) const;
   void record_clv(int k, int end, ClvHistogram& histogram) const;
 
@@ -149,6 +150,10 @@ class CustomerBlock {
   std::vector<int> candidate_slot_;
   std::vector<BudgetCandidate> candidate_;
   std::vector<std::uint32_t> setup_word_[4 * kMaxSetupBlocks];
+  // draw_settled(): up to three gamma draws per customer, whether each took
+  // the fast path, and who is done.
+  std::vector<double> setup_gamma_[3];
+  std::vector<unsigned char> setup_fast_[3], setup_settled_;
 
   // keep_period_draws(): customer i's draws of period t are at [t * n_ + i]
   // for t < made_until_[i]; customer indices are first_ + i.
