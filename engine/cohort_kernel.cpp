@@ -12,6 +12,11 @@ void simulate_customers(const ModelPlan& plan, const SegmentPlan& segment,
   // here first, so that they can be added to every twin's histogram too.
   thread_local ClvHistogram block_clv;
   block.draw(plan, segment, key, schedule, first, last);
+  int simulated = 0;
+  for (int s = 0; s < plan.strategies; ++s) {
+    simulated += !plan.budget[s] && segment.same_as[s] < 0;
+  }
+  if (simulated > 1) block.keep_period_draws();
   for (int s = 0; s < plan.strategies; ++s) {
     if (plan.budget[s] || segment.same_as[s] >= 0) continue;
     const bool has_twins =

@@ -62,12 +62,19 @@ void CustomerBlock::draw(const ModelPlan& plan, const SegmentPlan& segment,
   segment_ = &segment;
   key_ = &key;
   n_ = static_cast<int>(last - first);
+  first_ = static_cast<std::uint32_t>(first);
+  keep_ = false;
   customer_.resize(n_);
   start_.resize(n_);
   lifeline_.resize(n_);
   theta_.resize(n_);
   mu_.resize(n_);
   a_.resize(n_);
+  setup_settled_.resize(n_);
+  for (int g = 0; g < 3; ++g) {
+    setup_gamma_[g].resize(n_);
+    setup_fast_[g].resize(n_);
+  }
   // Everything that identifies the replication goes into the salt, so the
   // tie order is a fresh random permutation in each one.
   tie_salt_ = mix64(plan.seed ^ mix64((std::uint64_t{key.replication()} << 32) | 0x5EEDu));
@@ -94,7 +101,11 @@ void CustomerBlock::draw(const ModelPlan& plan, const SegmentPlan& segment,
     }
     key.blocks(customer_.data(), n_, 0, Purpose::kSetup, static_cast<std::uint32_t>(b), out);
   }
+  unsigned char* settled = setup_settled_.data();
+  std::fill_n(settled, n_, 0);
+  draw_settled(setup_words, prefilled);
   for (int i = 0; i < n_; ++i) {
+    if (settled[i]) continue;
     PrefilledWordEngine setup(setup_words, prefilled, i, key, customer_[i], 0,
                               Purpose::kSetup);
     const CustomerDraws d = draw_customer(segment, setup);
@@ -104,11 +115,93 @@ void CustomerBlock::draw(const ModelPlan& plan, const SegmentPlan& segment,
   }
 }
 
+namespace {
+
+// An engine that serves one given word: a gamma draw's boost from the word a
+// PrefilledWordEngine would serve there.
+struct OneWord {
+  std::uint64_t word;
+  std::uint64_t operator()() const { return word; }
+};
+
+}  // namespace
+
+// draw_customer() for every customer whose gamma draws all settle on the
+// fast path, from the same words at the same positions (no rejection moves
+// them), with the fast path run over the whole block at once: one by one it
+// was most of draw()'s time. Marks them in setup_settled_; draw_customer()
+// does the rest.
+void CustomerBlock::draw_settled(const std::uint32_t* const* words, int prefilled) {
+  const SegmentPlan& segment = *segment_;
+  if (segment.beta && segment.beta->log_space()) return;
+  // Word j (64 bits) of a customer: low half in words[4 (j / 2) + 2 (j % 2)],
+  // high half in the next array, as PrefilledWordEngine reads them.
+  const auto half = [&](int j, int high) { return words[4 * (j / 2) + 2 * (j % 2) + high]; };
+  const auto word = [&](int j, int i) {
+    return static_cast<std::uint64_t>(half(j, 0)[i]) |
+           (static_cast<std::uint64_t>(half(j, 1)[i]) << 32);
+  };
+  // Gamma draws in stream order: value and layer from word pos, uniform
+  // from the high half of pos + 1, the boost (if any) from pos + 2.
+  const GammaSampler* sampler[3];
+  int position[3];
+  int gammas = 0, next = 1;  // word 0 is the lifeline
+  const auto add = [&](const GammaSampler& g) {
+    sampler[gammas] = &g;
+    position[gammas++] = next;
+    next += 2 + g.boosted();
+  };
+  if (segment.beta) {
+    add(segment.beta->alpha_gamma());
+    add(segment.beta->beta_gamma());
+  }
+  if (segment.heterogeneity) add(*segment.heterogeneity);
+  if (next > 2 * prefilled) return;
+  for (int g = 0; g < gammas; ++g) {
+    const int p = position[g];
+    sampler[g]->try_fast_many(half(p, 0), half(p, 1), half(p + 1, 1), n_,
+                              setup_gamma_[g].data(), setup_fast_[g].data());
+  }
+  for (int i = 0; i < n_; ++i) {
+    bool fast = true;
+    for (int g = 0; g < gammas; ++g) fast = fast && setup_fast_[g][i];
+    if (!fast) continue;
+    double draw[3];
+    for (int g = 0; g < gammas; ++g) {
+      draw[g] = setup_gamma_[g][i];
+      if (!sampler[g]->boosted()) continue;  // no word at pos + 2 to read
+      OneWord boost_word{word(position[g] + 2, i)};
+      draw[g] = sampler[g]->boost(draw[g], boost_word);
+    }
+    lifeline_[i] = uniform_open(word(0, i));
+    theta_[i] = segment.beta ? BetaSampler::from_gammas(draw[0], draw[1]) : segment.churn_p;
+    mu_[i] = segment.heterogeneity ? draw[gammas - 1] * segment.heterogeneity_scale
+                                   : segment.revenue_mean;
+    setup_settled_[i] = 1;
+  }
+}
+
 void CustomerBlock::release_draw_buffers() {
   for (auto& words : setup_word_) std::vector<std::uint32_t>().swap(words);
+  for (auto& draws : setup_gamma_) std::vector<double>().swap(draws);
+  for (auto& flags : setup_fast_) std::vector<unsigned char>().swap(flags);
+  std::vector<unsigned char>().swap(setup_settled_);
+}
+
+void CustomerBlock::keep_period_draws() {
+  keep_ = true;
+  made_until_.assign(start_.begin(), start_.end());
+  const auto cells = static_cast<std::size_t>(n_) * static_cast<std::size_t>(plan_->horizon);
+  kept_gamma_.resize(segment_->noise ? cells : 0);
+  kept_word_.resize(plan_->ladder_moves ? cells : 0);
+  for (auto* v : {&missing_, &missing_word_}) v->resize(n_);
+  missing_slot_.resize(n_);
+  missing_gamma_.resize(n_);
+  passes_ = 0;
 }
 
 void CustomerBlock::begin_strategy() {
+  first_pass_ = keep_ && passes_++ == 0;
   m_ = 0;
   m_initial_ = 0;
   next_ = 0;

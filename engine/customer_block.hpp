@@ -69,6 +69,13 @@ class CustomerBlock {
 
   // Frees the buffers draw() needs only while drawing.
   void release_draw_buffers();
+  // Keeps every period's strategy-independent draws (revenue noise, ladder
+  // word) once made, until the next draw(), so that the block's later
+  // strategies read them instead of making them again: Philox and the gamma
+  // sampler were a third of the kernel's time, and another strategy mostly
+  // meets the same customer-periods. Costs 12 bytes per customer-period of
+  // the block; worth it only when the block runs more than one strategy.
+  void keep_period_draws();
   // Starts a strategy afresh: nobody active yet.
   void begin_strategy();
   // Admits the customers acquired in period t; periods must come in order.
@@ -100,6 +107,12 @@ class CustomerBlock {
  private:
   template <bool kNoise, bool kLadder, bool kPerCustomer>
   void step_as(int t, int fixed, CohortTally& tally, int row, ClvHistogram& histogram);
+  template <bool kNoise>
+  void make_period_draws(int t, const std::uint32_t* customers, int count, double* gamma,
+                         std::uint32_t* w3);
+  template <bool kNoise, bool kLadder>
+  void fetch_period_draws(int t);
+  void draw_settled(const std::uint32_t* const* words, int prefilled);
   double value_so_far(int k, int t) const;
   void record_clv(int k, int end, ClvHistogram& histogram) const;
 
@@ -137,6 +150,19 @@ class CustomerBlock {
   std::vector<int> candidate_slot_;
   std::vector<BudgetCandidate> candidate_;
   std::vector<std::uint32_t> setup_word_[4 * kMaxSetupBlocks];
+  // draw_settled(): up to three gamma draws per customer, whether each took
+  // the fast path, and who is done.
+  std::vector<double> setup_gamma_[3];
+  std::vector<unsigned char> setup_fast_[3], setup_settled_;
+
+  // keep_period_draws(): customer i's draws of period t are at [t * n_ + i]
+  // for t < made_until_[i]; customer indices are first_ + i.
+  bool keep_ = false, first_pass_ = false;
+  int passes_ = 0;  // strategies begun since keep_period_draws()
+  std::uint32_t first_ = 0;
+  std::vector<int> made_until_, missing_slot_;
+  std::vector<double> kept_gamma_, missing_gamma_;
+  std::vector<std::uint32_t> kept_word_, missing_, missing_word_;
 };
 
 // Adds profit to the sums of a whole cohort (all blocks added): it is

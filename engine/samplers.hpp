@@ -190,12 +190,19 @@ class BetaSampler {
     if (!log_space_) {
       const double x = alpha_(engine);
       const double y = beta_(engine);
-      return x / (x + y);
+      return from_gammas(x, y);
     }
     const double lx = alpha_.log_draw(engine);
     const double ly = beta_.log_draw(engine);
     return 1.0 / (1.0 + std::exp(ly - lx));
   }
+
+  // The parts of a draw, for callers that make many at once: unless in log
+  // space, a draw is from_gammas(alpha draw, beta draw), in that order.
+  bool log_space() const { return log_space_; }
+  const GammaSampler& alpha_gamma() const { return alpha_; }
+  const GammaSampler& beta_gamma() const { return beta_; }
+  static double from_gammas(double x, double y) { return x / (x + y); }
 
  private:
   GammaSampler alpha_;
