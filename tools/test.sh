@@ -2,7 +2,8 @@
 # One command from a bare Debian machine to a passing test suite: installs
 # what is missing, builds in Release and runs every test, then builds again
 # with AddressSanitizer + UndefinedBehaviorSanitizer and runs every test
-# there too, and fuzzes the input readers for a minute each
+# there too, runs the parallel engine's tests under ThreadSanitizer
+# (tools/tsan.sh), and fuzzes the input readers for a minute each
 # (tools/fuzz.sh). .ci/run calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,9 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLVSIM_SANITIZE=ON 
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+echo "== ThreadSanitizer: the parallel engine's tests against a TSan-built oneTBB"
+bash tools/tsan.sh
 
 echo "== libFuzzer: each target 60 s on the committed corpus (clang, ASan + UBSan)"
 bash tools/fuzz.sh 60
