@@ -160,11 +160,15 @@ TEST_F(Cli, BadOptionValuesAreBadInputAndWriteNothing) {
   }
 }
 
-TEST_F(Cli, OutputPathUnderARegularFileIsBadInput) {
-  const Outcome o =
-      run_clvsim(dir_.path(), "run " + scenario() + " --out scenario.yaml/out");
-  EXPECT_EQ(o.code, 2) << o.err;
-  EXPECT_EQ(read_file(scenario_), kScenario);
+TEST_F(Cli, OutputPathUnderARegularFileIsAnIoFailureFoundBeforeRunning) {
+  for (const char* out : {"scenario.yaml/out", "scenario.yaml"}) {
+    const Outcome o = run_clvsim(dir_.path(), "run " + scenario() + " --out " + out);
+    EXPECT_EQ(o.code, 1) << o.err;
+    EXPECT_EQ(o.err.rfind("--out: ", 0), 0u) << o.err;
+    EXPECT_NE(o.err.find("is not a directory"), std::string::npos) << o.err;
+    EXPECT_EQ(o.out, "");  // stopped before simulating
+    EXPECT_EQ(read_file(scenario_), kScenario);
+  }
 }
 
 TEST_F(Cli, RunWritesTheThreeFiles) {

@@ -185,6 +185,8 @@ std::string plural(std::uint64_t n, const std::string& word) {
 
 void check_output_directory(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
+  // Only rank 0 writes; other ranks may run where DIR does not exist.
+  if (!cluster().is_root()) return;
   const std::string shown = dir.string();
   if (shown.empty()) {
     throw InputError("--out", {}, "", "empty directory name",
@@ -197,16 +199,18 @@ void check_output_directory(const std::filesystem::path& dir) {
     probe = probe.parent_path();
   }
   if (!fs::is_directory(probe, ec)) {
-    throw InputError("--out", {}, "",
-                     "'" + probe.string() + "' is not a directory, so '" +
-                         shown + "' cannot be created",
-                     "a directory path");
+    throw OutputUnusable(InputError("--out", {}, "",
+                                    "'" + probe.string() + "' is not a directory, so '" +
+                                        shown + "' cannot be created",
+                                    "a directory path")
+                             .what());
   }
   if (::access(probe.c_str(), W_OK | X_OK) != 0) {
-    throw InputError(
-        "--out", {}, "",
-        "'" + probe.string() + "' is not writable: " + std::strerror(errno),
-        "a directory you may write into");
+    throw OutputUnusable(
+        InputError("--out", {}, "",
+                   "'" + probe.string() + "' is not writable: " + std::strerror(errno),
+                   "a directory you may write into")
+            .what());
   }
 }
 

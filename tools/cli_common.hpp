@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -98,9 +99,17 @@ std::string plural(std::uint64_t n, const std::string& one,
                    const std::string& many);
 std::string plural(std::uint64_t n, const std::string& word);
 
+// An output location that cannot be written (an I/O failure, exit 1), found
+// before the run; what() is "OPTION: what is wrong (expected ...)".
+class OutputUnusable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Catches an unusable --out before a possibly long run rather than after
 // it, without creating anything: the nearest existing ancestor must be a
-// directory we may write into.
+// directory we may write into (else OutputUnusable). Rank 0 only, the one
+// that writes.
 void check_output_directory(const std::filesystem::path& dir);
 
 // Options shared by the commands that simulate (run, sweep, sensitivity).

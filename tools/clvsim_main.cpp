@@ -13,6 +13,7 @@
 #include <thread>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli_common.hpp"
@@ -52,7 +53,6 @@ int cli_error(const CLI::App& app, const CLI::Error& e) {
   return kExitBadInput;
 }
 
-
 // A stream buffer that drops everything: other ranks' stdout and stderr,
 // so a K-rank run prints what a single process would, once.
 class NullBuffer : public std::streambuf {
@@ -67,8 +67,10 @@ void report_error(const std::string& message, bool own) {
   if (cluster().is_root()) {
     std::cerr << message << std::endl;
   } else if (own) {
-    std::fprintf(stderr, "clvsim (rank %d of %d): %s\n", cluster().rank(), cluster().size(),
-                 message.c_str());
+    const std::string_view text =
+        message.rfind("clvsim: ", 0) == 0 ? std::string_view(message).substr(8) : message;
+    std::fprintf(stderr, "clvsim (rank %d of %d): %.*s\n", cluster().rank(), cluster().size(),
+                 static_cast<int>(text.size()), text.data());
     std::fflush(stderr);
   }
 }
@@ -105,7 +107,8 @@ int main(int argc, char** argv) {
   // First: MPI may take its own arguments out of argv.
   const std::unique_ptr<clvsim::Cluster> ranks = clvsim::join_cluster(&argc, &argv);
   set_cluster(*ranks);
-  NullBuffer discard;
+  // Static: std::cout and std::cerr are flushed after main returns.
+  static NullBuffer discard;
   if (!ranks->is_root()) {
     std::cout.rdbuf(&discard);
     std::cerr.rdbuf(&discard);
@@ -194,6 +197,8 @@ int run_cli(int argc, char** argv) {
     return e.code;
   } catch (const clvsim::InputError& e) {
     return end_failed_rank(chosen, kExitBadInput, e.what(), true);
+  } catch (const OutputUnusable& e) {
+    return end_failed_rank(chosen, kExitFailure, e.what(), false);
   } catch (const std::exception& e) {
     return end_failed_rank(chosen, kExitFailure, std::string("clvsim: error: ") + e.what(), false);
   } catch (...) {

@@ -47,11 +47,14 @@ std::unique_ptr<Checkpoint> parse_checkpoint(const RunArgs& args) {
     throw InputError("--checkpoint", {}, "", "'" + args.checkpoint + "' is a directory",
                      "a file name");
   }
+  // Rank 0 writes it, and reads it for every rank.
   const std::filesystem::path parent = path.has_parent_path() ? path.parent_path() : ".";
-  if (!std::filesystem::is_directory(parent, ec) || ::access(parent.c_str(), W_OK | X_OK) != 0) {
-    throw InputError("--checkpoint", {}, "",
-                     "cannot write into '" + parent.string() + "'",
-                     "a file in an existing directory you may write into");
+  if (cluster().is_root() &&
+      (!std::filesystem::is_directory(parent, ec) || ::access(parent.c_str(), W_OK | X_OK) != 0)) {
+    throw OutputUnusable(InputError("--checkpoint", {}, "",
+                                    "cannot write into '" + parent.string() + "'",
+                                    "a file in an existing directory you may write into")
+                             .what());
   }
   return std::make_unique<Checkpoint>(path, every);
 }
