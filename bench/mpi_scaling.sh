@@ -10,7 +10,8 @@
 # Layouts: 1 process x 1 thread; mpirun -np 1 x 1 thread (what MPI itself
 # costs); 2 ranks x 1 thread; 1 process x 2 threads (the threaded path on
 # the same 2 cores); 3 ranks x 1 thread (oversubscribed: 3 ranks on 2
-# cores). Every layout's summary.json and periods.csv are compared byte for
+# cores); mpirun -np 1 x 2 threads (threads inside an MPI process: what
+# sharing across ranks costs, apart from MPI's own environment). Every layout's summary.json and periods.csv are compared byte for
 # byte with the baseline's. Targets (issue 6): 2 ranks >= 1.8x the baseline,
 # and 2 ranks within 5% of 2 threads.
 set -euo pipefail
@@ -33,7 +34,8 @@ args=(run "$here/scenarios/buyer_types.yaml" --quiet --replications "$replicatio
 launch=("$mpirun" --oversubscribe --allow-run-as-root --bind-to none)
 
 names=("1 process x 1 thread" "mpirun 1 rank x 1 thread" "2 ranks x 1 thread"
-       "1 process x 2 threads" "3 ranks x 1 thread (oversubscribed)")
+       "1 process x 2 threads" "3 ranks x 1 thread (oversubscribed)"
+       "mpirun 1 rank x 2 threads")
 run_layout() {
   local out=$work/out$1
   case $1 in
@@ -42,12 +44,13 @@ run_layout() {
     2) "${launch[@]}" -np 2 "$clvsim" "${args[@]}" --threads 1 --out "$out" ;;
     3) "$clvsim" "${args[@]}" --threads 2 --out "$out" ;;
     4) "${launch[@]}" -np 3 "$clvsim" "${args[@]}" --threads 1 --out "$out" ;;
+    5) "${launch[@]}" -np 1 "$clvsim" "${args[@]}" --threads 2 --out "$out" ;;
   esac
 }
 
 declare -A times engine
 for ((round = 0; round < rounds; ++round)); do
-  for layout in 0 1 2 3 4; do
+  for layout in 0 1 2 3 4 5; do
     start=$(date +%s%N)
     run_layout "$layout" >/dev/null
     times[$layout]+="$(( ($(date +%s%N) - start) / 1000000 )) "
@@ -69,7 +72,7 @@ echo "$acp active customer-periods; median of $rounds interleaved rounds; output
 base_engine=$(median "${engine[0]}")
 echo "whole: the command as launched (mpirun start-up included); simulation: run.json's wall_seconds"
 printf '%-38s %9s %9s %9s %9s %9s\n' layout "whole s" "speed-up" "sim. s" "M ACP/s" "speed-up"
-for layout in 0 1 2 3 4; do
+for layout in 0 1 2 3 4 5; do
   m=$(median "${times[$layout]}")
   e=$(median "${engine[$layout]}")
   awk -v n="${names[$layout]}" -v m="$m" -v b="$base" -v e="$e" -v be="$base_engine" -v acp="$acp" \
@@ -78,7 +81,8 @@ for layout in 0 1 2 3 4; do
 done
 for kind in times engine; do
   declare -n t=$kind
-  awk -v r="$(median "${t[2]}")" -v t="$(median "${t[3]}")" -v k="$kind" \
-    'BEGIN { printf "2 ranks x 1 thread vs 1 process x 2 threads (%s): %+.1f%% time\n",
-             k == "times" ? "whole" : "simulation", (r / t - 1) * 100 }'
+  awk -v r="$(median "${t[2]}")" -v t="$(median "${t[3]}")" -v m="$(median "${t[5]}")" -v k="$kind" \
+    'BEGIN { w = k == "times" ? "whole" : "simulation";
+             printf "2 ranks x 1 thread vs 1 process x 2 threads (%s): %+.1f%% time\n", w, (r / t - 1) * 100;
+             printf "2 ranks x 1 thread vs mpirun 1 rank x 2 threads (%s): %+.1f%% time\n", w, (r / m - 1) * 100 }'
 done
