@@ -18,30 +18,28 @@
 
 #include "clvsim/outputs.hpp"
 #include "clvsim/scenario_loader.hpp"
+#include "file_io.hpp"
 
 namespace clvsim {
-namespace {
 
 namespace fs = std::filesystem;
 
-[[noreturn]] void throw_io_error(const fs::path& path, const std::string& what,
-                                 int err) {
-  throw std::runtime_error(path.string() + ": " + what + ": " +
-                           std::strerror(err));
+void throw_io_error(const fs::path& path, const std::string& what, int err) {
+  throw std::runtime_error(path.string() + ": " + what + ": " + std::strerror(err));
 }
 
-fs::path directory_of(const fs::path& path) {
-  fs::path dir = path.parent_path();
-  return dir.empty() ? fs::path(".") : dir;
-}
-
-// Makes completed renames durable. Best effort: some file systems refuse to
-// fsync a directory, and the data itself is already safe by then.
 void sync_directory(const fs::path& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;
   ::fsync(fd);
   ::close(fd);
+}
+
+namespace {
+
+fs::path directory_of(const fs::path& path) {
+  fs::path dir = path.parent_path();
+  return dir.empty() ? fs::path(".") : dir;
 }
 
 // Owns a temporary file's name: removes the file unless released. Kept as a

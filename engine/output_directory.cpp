@@ -14,6 +14,8 @@
 #include <system_error>
 #include <vector>
 
+#include "file_io.hpp"
+
 namespace clvsim {
 namespace {
 
@@ -28,17 +30,6 @@ constexpr std::array<const char*, 10> kOutputNames = {
 bool is_output_name(const fs::path& name) {
   return std::any_of(kOutputNames.begin(), kOutputNames.end(),
                      [&](const char* known) { return name == known; });
-}
-
-[[noreturn]] void fail(const fs::path& path, const std::string& what, int err) {
-  throw std::runtime_error(path.string() + ": " + what + ": " + std::strerror(err));
-}
-
-void sync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 // Only clvsim's outputs in `dir`: it may be swapped away whole.
@@ -57,11 +48,11 @@ OutputDirectory::OutputDirectory(const fs::path& dir) {
   if (dir_.filename().empty()) dir_ = dir_.parent_path();  // "out/"
   std::error_code ec;
   fs::create_directories(dir_.parent_path(), ec);
-  if (ec) fail(dir_.parent_path(), "cannot create directory", ec.value());
+  if (ec) throw_io_error(dir_.parent_path(), "cannot create directory", ec.value());
   std::string pattern =
       (dir_.parent_path() / ("." + dir_.filename().string() + ".clvsim-new-XXXXXX")).string();
   if (::mkdtemp(pattern.data()) == nullptr) {
-    fail(dir_.parent_path(), "cannot create a directory", errno);
+    throw_io_error(dir_.parent_path(), "cannot create a directory", errno);
   }
   staging_ = pattern;
   // mkdtemp makes it private (0700); the outputs get the usual mode.
@@ -80,7 +71,7 @@ void OutputDirectory::commit() {
   std::error_code ec;
   const fs::file_status status = fs::symlink_status(dir_, ec);
   if (!fs::exists(status)) {
-    if (::rename(staging_.c_str(), dir_.c_str()) != 0) fail(dir_, "cannot create", errno);
+    if (::rename(staging_.c_str(), dir_.c_str()) != 0) throw_io_error(dir_, "cannot create", errno);
     committed_ = true;
     sync_directory(dir_.parent_path());
     return;
@@ -106,11 +97,11 @@ void OutputDirectory::commit() {
     if (entry.is_directory() && fs::exists(target)) {
       const fs::path old = dir_ / ".points-old";
       fs::remove_all(old, ec);
-      if (::rename(target.c_str(), old.c_str()) != 0) fail(target, "cannot replace", errno);
-      if (::rename(entry.path().c_str(), target.c_str()) != 0) fail(target, "cannot replace", errno);
+      if (::rename(target.c_str(), old.c_str()) != 0) throw_io_error(target, "cannot replace", errno);
+      if (::rename(entry.path().c_str(), target.c_str()) != 0) throw_io_error(target, "cannot replace", errno);
       fs::remove_all(old, ec);
     } else if (::rename(entry.path().c_str(), target.c_str()) != 0) {
-      fail(target, "cannot replace", errno);
+      throw_io_error(target, "cannot replace", errno);
     }
   }
   for (const fs::directory_entry& entry : fs::directory_iterator(dir_)) {

@@ -95,6 +95,17 @@ std::vector<Results> run_scenarios(const std::vector<Scenario>& scenarios,
     options.progress->replications_total.fetch_add(replications);
     options.progress->scenarios_total.fetch_add(scenarios.size());
   }
+  const auto run_one = [&](std::size_t i) {
+    Simulation simulation(scenarios[i], options.cancel, options.progress, options.cluster);
+    simulation.add_replications(scenarios[i].simulation.replications);
+    results[i] = simulation.results();
+  };
+  const auto done = [&](std::size_t i) {
+    if (options.progress != nullptr) {
+      options.progress->scenarios_done.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (finished) finished(i);
+  };
   tbb::task_arena arena(thread_count(options.threads));
   if (options.cluster != nullptr && options.cluster->size() > 1) {
     // Across ranks, one scenario at a time: every rank must reach each
@@ -102,11 +113,8 @@ std::vector<Results> run_scenarios(const std::vector<Scenario>& scenarios,
     // replications are already spread over every rank and thread.
     arena.execute([&] {
       for (std::size_t i = 0; i < scenarios.size(); ++i) {
-        Simulation simulation(scenarios[i], options.cancel, options.progress, options.cluster);
-        simulation.add_replications(scenarios[i].simulation.replications);
-        results[i] = simulation.results();
-        if (options.progress != nullptr) options.progress->scenarios_done.fetch_add(1);
-        if (finished) finished(i);
+        run_one(i);
+        done(i);
       }
     });
     return results;
@@ -120,16 +128,9 @@ std::vector<Results> run_scenarios(const std::vector<Scenario>& scenarios,
       tbb::task_group_context own(tbb::task_group_context::isolated);
       tbb::task_group group(own);
       tbb::this_task_arena::isolate([&] {
-        group.run_and_wait([&] {
-          Simulation simulation(scenarios[i], options.cancel, options.progress);
-          simulation.add_replications(scenarios[i].simulation.replications);
-          results[i] = simulation.results();
-        });
+        group.run_and_wait([&] { run_one(i); });
       });
-      if (options.progress != nullptr) {
-        options.progress->scenarios_done.fetch_add(1, std::memory_order_relaxed);
-      }
-      if (finished) finished(i);
+      done(i);
     }, tbb::simple_partitioner());
   });
   return results;
