@@ -7,6 +7,11 @@
 #   bench/mpi_scaling.sh [BUILD_DIR] [ROUNDS] [CUSTOMERS_PER_SEGMENT] [REPLICATIONS]
 #   default: build 5 100000 32 (buyer_types.yaml, 36 periods)
 #
+# Ratios between two layouts are also taken round by round (each round's
+# pair ran minutes apart at most) and the median of those is reported with
+# its spread: this machine's speed drifts by several percent from one run
+# to the next, which a ratio of medians would carry.
+#
 # Layouts: 1 process x 1 thread; mpirun -np 1 x 1 thread (what MPI itself
 # costs); 2 ranks x 1 thread; 1 process x 2 threads (the threaded path on
 # the same 2 cores); 3 ranks x 1 thread (oversubscribed: 3 ranks on 2
@@ -50,7 +55,11 @@ run_layout() {
 
 declare -A times engine
 for ((round = 0; round < rounds; ++round)); do
-  for layout in 0 1 2 3 4 5; do
+  # Every other round runs the layouts in reverse, so a drift in machine
+  # speed during a round favours no layout.
+  order=(0 1 2 3 4 5)
+  ((round % 2)) && order=(5 4 3 2 1 0)
+  for layout in "${order[@]}"; do
     start=$(date +%s%N)
     run_layout "$layout" >/dev/null
     times[$layout]+="$(( ($(date +%s%N) - start) / 1000000 )) "
@@ -79,10 +88,21 @@ for layout in 0 1 2 3 4 5; do
     'BEGIN { printf "%-38s %9.2f %8.2fx %9.2f %9.1f %8.2fx\n", n, m / 1000, b / m, e / 1000,
              acp / (e / 1000) / 1e6, be / e }'
 done
+# Per-round ratios of layout $1's simulation time to layout $2's: median,
+# lowest and highest, as a change in time (%) or, with "x", as a speed-up.
+paired() {
+  paste <(tr ' ' '\n' <<<"${engine[$1]}" | grep .) <(tr ' ' '\n' <<<"${engine[$2]}" | grep .) |
+    awk -v x="${3:-}" '{print x == "x" ? $1 / $2 : ($1 / $2 - 1) * 100}' | sort -n |
+    awk -v x="${3:-}" '{a[NR]=$1} END {f = x == "x" ? "%.2fx" : "%+.1f%%";
+      printf "median " f " (rounds from " f " to " f ")", a[int((NR+1)/2)], a[1], a[NR]}'
+}
 for kind in times engine; do
   declare -n t=$kind
   awk -v r="$(median "${t[2]}")" -v t="$(median "${t[3]}")" -v m="$(median "${t[5]}")" -v k="$kind" \
     'BEGIN { w = k == "times" ? "whole" : "simulation";
-             printf "2 ranks x 1 thread vs 1 process x 2 threads (%s): %+.1f%% time\n", w, (r / t - 1) * 100;
-             printf "2 ranks x 1 thread vs mpirun 1 rank x 2 threads (%s): %+.1f%% time\n", w, (r / m - 1) * 100 }'
+             printf "2 ranks x 1 thread vs 1 process x 2 threads (%s, medians): %+.1f%% time\n", w, (r / t - 1) * 100;
+             printf "2 ranks x 1 thread vs mpirun 1 rank x 2 threads (%s, medians): %+.1f%% time\n", w, (r / m - 1) * 100 }'
 done
+echo "2 ranks x 1 thread vs 1 process x 2 threads (simulation, per round): $(paired 2 3)"
+echo "2 ranks x 1 thread vs mpirun 1 rank x 2 threads (simulation, per round): $(paired 2 5)"
+echo "2 ranks x 1 thread over 1 process x 1 thread (simulation, per round): $(paired 0 2 x)"

@@ -13,6 +13,7 @@
 
 #include "clvsim/cluster.hpp"
 #include "clvsim/simulation.hpp"
+#include "mpi_job_dealer.hpp"
 
 namespace clvsim {
 namespace {
@@ -35,12 +36,18 @@ class MpiCluster final : public Cluster {
     MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    // Dealing's messages on a communicator of their own can never be
+    // mistaken for anything else.
+    MPI_Comm_dup(MPI_COMM_WORLD, &dealing_);
   }
 
   ~MpiCluster() override {
     // After an abandoned collective the peers are not where Finalize would
     // wait for them; the launcher cleans up after a process that just exits.
-    if (!abandoned_) MPI_Finalize();
+    if (!abandoned_) {
+      MPI_Comm_free(&dealing_);
+      MPI_Finalize();
+    }
   }
 
   int rank() const override { return rank_; }
@@ -88,6 +95,10 @@ class MpiCluster final : public Cluster {
     wait(request);
   }
 
+  std::unique_ptr<JobDealer> deal(std::uint64_t jobs, int workers) override {
+    return deal_over_mpi(dealing_, jobs, workers, cancel_, &abandoned_);
+  }
+
   [[noreturn]] void abort(int exit_code) override {
     MPI_Abort(MPI_COMM_WORLD, exit_code);
     std::_Exit(exit_code);  // MPI_Abort does not return; the compiler cannot know
@@ -120,6 +131,7 @@ class MpiCluster final : public Cluster {
 
   int rank_ = 0;
   int size_ = 1;
+  MPI_Comm dealing_ = MPI_COMM_NULL;
   bool abandoned_ = false;
 };
 

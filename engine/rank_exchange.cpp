@@ -15,37 +15,53 @@ int split_depth(std::uint64_t segment_jobs, int ranks, bool any_budget) {
 }
 
 void exchange_tallies(Cluster& cluster, int strategies, int horizon,
-                      const std::vector<CohortTally*>& tallies, const std::vector<int>& owners) {
-  const int me = cluster.rank();
+                      const std::vector<CohortTally*>& tallies, std::uint64_t per_job,
+                      const std::vector<std::uint8_t>& mine) {
+  const std::uint64_t jobs = mine.size();
+  // Each of this rank's jobs: its number (exact in a double), its tallies.
   std::vector<double> sent;
-  for (std::size_t j = 0; j < tallies.size(); ++j) {
-    if (owners[j] != me) continue;
-    sent.insert(sent.end(), tallies[j]->data(), tallies[j]->data() + tallies[j]->size());
+  for (std::uint64_t j = 0; j < jobs; ++j) {
+    if (!mine[j]) continue;
+    sent.push_back(static_cast<double>(j));
+    for (std::uint64_t t = j * per_job; t < (j + 1) * per_job; ++t) {
+      sent.insert(sent.end(), tallies[t]->data(), tallies[t]->data() + tallies[t]->size());
+    }
   }
   std::vector<std::size_t> counts;
   const std::vector<double> all = cluster.all_gather(sent, counts);
-  // cursor[k]: the next value of rank k's share of `all`.
-  std::vector<std::size_t> cursor(cluster.size(), 0), end(cluster.size(), 0);
-  for (int k = 0; k < cluster.size(); ++k) {
-    cursor[k] = k == 0 ? 0 : end[k - 1];
-    end[k] = cursor[k] + counts[k];
-  }
+  const std::size_t job_size = per_job * CohortTally(strategies, horizon).size();
+  std::vector<std::uint8_t> seen = mine;
   const auto mismatch = [](int k) {
     return std::runtime_error("rank " + std::to_string(k) +
-                              " sent tallies that do not match its share of the work "
+                              " sent tallies that do not match the work it was dealt "
                               "(do all ranks run the same scenario?)");
   };
-  for (std::size_t j = 0; j < tallies.size(); ++j) {
-    const int k = owners[j];
-    if (k == me) continue;
-    CohortTally& tally = *tallies[j];
-    tally = CohortTally(strategies, horizon);
-    if (end[k] - cursor[k] < tally.size()) throw mismatch(k);
-    std::copy_n(all.data() + cursor[k], tally.size(), tally.data());
-    cursor[k] += tally.size();
-  }
+  std::size_t at = 0;
   for (int k = 0; k < cluster.size(); ++k) {
-    if (k != me && cursor[k] != end[k]) throw mismatch(k);
+    const std::size_t end = at + counts[k];
+    if (k == cluster.rank()) {
+      at = end;
+      continue;
+    }
+    while (at < end) {
+      const double number = all[at];
+      if (!(number >= 0 && number < static_cast<double>(jobs)) || end - at - 1 < job_size) {
+        throw mismatch(k);
+      }
+      const auto j = static_cast<std::uint64_t>(number);
+      if (static_cast<double>(j) != number || seen[j]) throw mismatch(k);
+      seen[j] = 1;
+      ++at;
+      for (std::uint64_t t = j * per_job; t < (j + 1) * per_job; ++t) {
+        CohortTally& tally = *tallies[t];
+        tally = CohortTally(strategies, horizon);
+        std::copy_n(all.data() + at, tally.size(), tally.data());
+        at += tally.size();
+      }
+    }
+  }
+  if (std::find(seen.begin(), seen.end(), 0) != seen.end()) {
+    throw std::runtime_error("a job of the wave came back from no rank");
   }
 }
 

@@ -16,6 +16,7 @@
 #include "budget_run.hpp"
 #include "cohort_kernel.hpp"
 #include "cohort_tally.hpp"
+#include "isolated_work.hpp"
 #include "model_plan.hpp"
 #include "rank_exchange.hpp"
 #include "random_stream.hpp"
@@ -151,7 +152,6 @@ void Simulation::add_replications(std::uint32_t replications) {
   const std::uint32_t base = st.builder.replications();
   const std::uint32_t wave = wave_size(plan);
   const int ranks = st.cluster != nullptr ? st.cluster->size() : 1;
-  const int me = st.cluster != nullptr ? st.cluster->rank() : 0;
   const bool any_budget =
       std::any_of(plan.budget.begin(), plan.budget.end(), [](const auto& b) { return b.has_value(); });
 
@@ -166,77 +166,87 @@ void Simulation::add_replications(std::uint32_t replications) {
   if (st.progress != nullptr && !any_budget) {
     pending = std::make_unique<std::atomic<int>[]>(slots.size());
   }
-  struct Job {
-    std::uint32_t r;
-    int g;
-    std::uint32_t part;
-  };
-  std::vector<Job> jobs;  // this rank's
+  std::vector<std::uint8_t> mine;  // per job of the wave: whether this rank ran it
   std::vector<CohortTally*> shared;
-  std::vector<int> owners;
+  const int workers = tbb::this_task_arena::max_concurrency();
   for (std::uint32_t first = 0; first < replications; first += wave) {
     const std::uint32_t count = std::min(wave, replications - first);
-    // Whole replications go to rank (base + first + r) mod K, so the split
-    // never depends on how the caller batches its calls; a split wave deals
-    // its parts out in turn. Results are the same bits either way.
+    // The wave's jobs, in a fixed order. With a budget, whole replications
+    // (a budget ranks a replication's customers across all its segments);
+    // else every segment of every replication, or, when those are fewer
+    // than ranks, every part of every segment's block tree (the parts are
+    // summed up the same tree as one process sums its blocks).
     const int depth = split_depth(std::uint64_t{count} * segments, ranks, any_budget);
     const std::uint32_t per_segment = 1u << depth;
-    const auto owner = [&](std::uint32_t r, int g, std::uint32_t p) {
-      return depth == 0 ? static_cast<int>((base + first + r) % static_cast<std::uint32_t>(ranks))
-                        : static_cast<int>(((r * segments + g) * per_segment + p) %
-                                           static_cast<std::uint32_t>(ranks));
+    const std::uint64_t tallies = std::uint64_t{count} * segments * per_segment;
+    const std::uint64_t per_job = any_budget ? segments : 1;
+    if (depth > 0) parts.assign(tallies, CohortTally());
+    const auto tally_at = [&](std::uint64_t i) -> CohortTally& {
+      return depth == 0 ? slots[i / segments][i % segments] : parts[i];
     };
-    jobs.clear();
-    for (std::uint32_t r = 0; r < count; ++r) {
-      if (pending) pending[r].store(segments * static_cast<int>(per_segment), std::memory_order_relaxed);
-      for (int g = 0; g < segments; ++g) {
-        for (std::uint32_t p = 0; p < per_segment; ++p) {
-          if (owner(r, g, p) == me) jobs.push_back({r, g, p});
+    const auto run_job = [&](std::uint64_t job) {
+      if (any_budget) {
+        const auto r = static_cast<std::uint32_t>(job);
+        std::vector<CohortTally>& row = slots[r];
+        tbb::parallel_for(0, segments, [&](int g) {
+          row[g] = simulate_segment(plan, plan.segments[g], base + first + r, 0, 0,
+                                    st.histograms, st.cancel, st.progress);
+        });
+        for (int s = 0; s < plan.strategies; ++s) {
+          if (plan.budget[s]) {
+            run_budgeted_strategy(plan, s, base + first + r, row, st.histograms, st.cancel,
+                                  st.progress);
+          }
         }
+        for (int g = 0; g < segments; ++g) finish_tally(plan, plan.segments[g], row[g]);
+        return;
       }
-    }
-    if (depth > 0) parts.assign(std::size_t{count} * segments * per_segment, CohortTally());
-    tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t j) {
-      const auto [r, g, p] = jobs[j];
-      CohortTally tally = simulate_segment(plan, plan.segments[g], base + first + r, depth, p,
-                                           st.histograms, st.cancel, st.progress);
-      if (depth == 0) {
-        slots[r][g] = std::move(tally);
-      } else {
-        parts[(std::size_t{r} * segments + g) * per_segment + p] = std::move(tally);
-      }
+      const auto r = static_cast<std::uint32_t>(job / (segments * per_segment));
+      const int g = static_cast<int>(job / per_segment % segments);
+      CohortTally& tally = tally_at(job);
+      tally = simulate_segment(plan, plan.segments[g], base + first + r, depth,
+                               static_cast<std::uint32_t>(job % per_segment), st.histograms,
+                               st.cancel, st.progress);
+      // A split segment is finished once its parts are summed.
+      if (depth == 0) finish_tally(plan, plan.segments[g], tally);
       if (pending && ranks == 1 && pending[r].fetch_sub(1, std::memory_order_relaxed) == 1) {
         st.progress->replications_done.fetch_add(1, std::memory_order_relaxed);
       }
-    });
-    // A loop cut short by cancellation from outside may return without an
-    // exception; never build on its half-made tallies.
-    if (st.cancel != nullptr && st.cancel->load(std::memory_order_relaxed)) throw RunCancelled();
-    // Budgeted strategies: each replication's whole cohort at once, its
-    // blocks in parallel (only ever in unsplit waves).
-    for (std::uint32_t r = 0; r < count && depth == 0; ++r) {
-      if (owner(r, 0, 0) != me) continue;
-      for (int s = 0; s < plan.strategies; ++s) {
-        if (plan.budget[s]) {
-          run_budgeted_strategy(plan, s, base + first + r, slots[r], st.histograms, st.cancel,
-                                st.progress);
+    };
+    for (std::uint32_t r = 0; r < count && pending; ++r) {
+      pending[r].store(segments * static_cast<int>(per_segment), std::memory_order_relaxed);
+    }
+    // Each of this rank's threads takes jobs until none are left; ranks
+    // that run faster take more (job_dealer.hpp).
+    const std::uint64_t jobs = tallies / per_job;
+    mine.assign(jobs, 0);
+    {
+      const std::unique_ptr<JobDealer> dealer =
+          st.cluster != nullptr ? st.cluster->deal(jobs, workers) : deal_locally(jobs);
+      std::atomic<bool> failed{false};
+      tbb::parallel_for(0, workers, [&](int) {
+        while (!failed.load(std::memory_order_relaxed)) {
+          const std::optional<std::uint64_t> job = dealer->next();
+          if (!job) return;
+          try {
+            // Another thread's failure must not cut this job short.
+            run_isolated([&] { run_job(*job); });
+          } catch (...) {
+            failed.store(true, std::memory_order_relaxed);
+            throw;
+          }
+          mine[*job] = 1;
         }
-      }
-      for (int g = 0; g < segments; ++g) finish_tally(plan, plan.segments[g], slots[r][g]);
+      }, tbb::simple_partitioner());
+      // A loop cut short by cancellation from outside may return without an
+      // exception; never build on its half-made tallies.
+      if (st.cancel != nullptr && st.cancel->load(std::memory_order_relaxed)) throw RunCancelled();
+      dealer->finish();
     }
     if (st.cluster != nullptr) {
-      shared.clear();
-      owners.clear();
-      for (std::uint32_t r = 0; r < count; ++r) {
-        for (int g = 0; g < segments; ++g) {
-          for (std::uint32_t p = 0; p < per_segment; ++p) {
-            shared.push_back(depth == 0 ? &slots[r][g]
-                                        : &parts[(std::size_t{r} * segments + g) * per_segment + p]);
-            owners.push_back(owner(r, g, p));
-          }
-        }
-      }
-      exchange_tallies(*st.cluster, plan.strategies, plan.horizon, shared, owners);
+      shared.resize(tallies);
+      for (std::uint64_t i = 0; i < tallies; ++i) shared[i] = &tally_at(i);
+      exchange_tallies(*st.cluster, plan.strategies, plan.horizon, shared, per_job, mine);
     }
     if (depth > 0) {
       // Every rank sums the parts up each segment's tree, as one process would.
@@ -252,8 +262,9 @@ void Simulation::add_replications(std::uint32_t replications) {
       }
     }
     if (st.progress != nullptr && (any_budget || ranks > 1)) {
-      count_progress(*st.progress, st.scenario, count, jobs.size(),
-                     std::size_t{count} * segments * per_segment, slots);
+      count_progress(*st.progress, st.scenario, count,
+                     static_cast<std::size_t>(std::count(mine.begin(), mine.end(), 1)), jobs,
+                     slots);
     }
     // Every rank reduces every replication, in replication order.
     for (std::uint32_t r = 0; r < count; ++r) {

@@ -3,13 +3,13 @@
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
-#include <oneapi/tbb/task_group.h>
 
 #include <algorithm>
 #include <memory>
 
 #include "clvsim/checkpoint.hpp"
 #include "clvsim/simulation.hpp"
+#include "isolated_work.hpp"
 #include "run_growth.hpp"
 
 namespace clvsim {
@@ -121,15 +121,8 @@ std::vector<Results> run_scenarios(const std::vector<Scenario>& scenarios,
   }
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, scenarios.size(), [&](std::size_t i) {
-      // An isolated context: when another scenario throws, oneTBB cancels
-      // the loop over scenarios, and a context bound to it would cut this
-      // scenario's inner loops short without an exception, leaving tallies
-      // half made. This one runs on until it sees `cancel` or finishes.
-      tbb::task_group_context own(tbb::task_group_context::isolated);
-      tbb::task_group group(own);
-      tbb::this_task_arena::isolate([&] {
-        group.run_and_wait([&] { run_one(i); });
-      });
+      // Another scenario's failure must not cut this one's loops short.
+      run_isolated([&] { run_one(i); });
       done(i);
     }, tbb::simple_partitioner());
   });

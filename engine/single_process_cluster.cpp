@@ -1,4 +1,5 @@
 // The cluster of one process, and join_cluster() for builds without MPI.
+#include <atomic>
 #include <cstdlib>
 
 #include "clvsim/cluster.hpp"
@@ -17,10 +18,30 @@ class SingleProcess final : public Cluster {
   }
   void sum(std::vector<std::uint64_t>&) override {}
   void broadcast(std::string&) override {}
+  std::unique_ptr<JobDealer> deal(std::uint64_t jobs, int) override { return deal_locally(jobs); }
   [[noreturn]] void abort(int exit_code) override { std::exit(exit_code); }
 };
 
+class LocalDealer final : public JobDealer {
+ public:
+  explicit LocalDealer(std::uint64_t jobs) : jobs_(jobs) {}
+  std::optional<std::uint64_t> next() override {
+    // Relaxed: the counter orders nothing but itself.
+    const std::uint64_t job = next_.fetch_add(1, std::memory_order_relaxed);
+    if (job >= jobs_) return std::nullopt;
+    return job;
+  }
+
+ private:
+  const std::uint64_t jobs_;
+  std::atomic<std::uint64_t> next_{0};
+};
+
 }  // namespace
+
+std::unique_ptr<JobDealer> deal_locally(std::uint64_t jobs) {
+  return std::make_unique<LocalDealer>(jobs);
+}
 
 std::unique_ptr<Cluster> single_process() { return std::make_unique<SingleProcess>(); }
 

@@ -1,8 +1,8 @@
 // The processes of one run: one by default, K under an MPI launcher.
 //
-// Every process runs the same command on the same inputs; the engine gives
-// each rank a share of the replications and every rank receives every
-// replication's tallies, so all ranks reduce them in the same order and hold
+// Every process runs the same command on the same inputs; the engine deals
+// the replications out to the ranks as they ask for work (job_dealer.hpp)
+// and every rank receives every replication's tallies, so all ranks reduce them in the same order and hold
 // the same Results (and make the same decisions, e.g. when a precision
 // target is met). Only rank 0 writes. Results are bit-identical to a single
 // process for any rank count (simulation.hpp).
@@ -17,6 +17,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "clvsim/job_dealer.hpp"
 
 namespace clvsim {
 
@@ -39,6 +41,12 @@ class Cluster {
 
   // Collective. Every rank gets rank 0's `text`.
   virtual void broadcast(std::string& text) = 0;
+
+  // Every rank calls it for the same wave, in the same order as the
+  // collectives; the returned dealer hands the wave's `jobs` out across
+  // all ranks. `workers`: how many of this rank's threads will ask, which
+  // is how many jobs it may hold ahead so none of them waits on a message.
+  virtual std::unique_ptr<JobDealer> deal(std::uint64_t jobs, int workers) = 0;
 
   // Ends every rank of the run at once with `exit_code`, for a failure
   // after which the ranks can no longer meet at the same collective.
