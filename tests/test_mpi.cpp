@@ -26,6 +26,14 @@ class Mpi : public ::testing::Test {
     return run_shell(launcher + quote(CLVSIM_BINARY) + " " + args);
   }
 
+  // Rank 0 runs `clvsim FIRST`, the next `others` ranks `clvsim REST`.
+  Outcome mpmd(const std::string& first, int others, const std::string& rest) const {
+    const std::string binary = quote(CLVSIM_BINARY);
+    return run_shell(std::string(CLVSIM_MPIEXEC) + " --oversubscribe --allow-run-as-root -np 1 " +
+                     binary + " " + first + " : -np " + std::to_string(others) + " " + binary +
+                     " " + rest);
+  }
+
   Outcome run_shell(const std::string& command) const {
     const fs::path out = dir_.path() / ".stdout";
     const fs::path err = dir_.path() / ".stderr";
@@ -63,6 +71,35 @@ TEST_F(Mpi, RunIsByteIdenticalOnOneTwoThreeAndMoreRanksThanReplications) {
     expect_same("alone", out, "summary.json");
     expect_same("alone", out, "periods.csv");
   }
+}
+
+TEST_F(Mpi, RanksOfUnequalWidthShareTheWorkAndAgreeByteForByte) {
+  // Rank 0 on one thread, ranks 1 and 2 on two: each asks for as many jobs
+  // as it has threads, so grants of 1 and 2 jobs interleave, and whichever
+  // rank ran a job, the outputs are one process's.
+  ASSERT_EQ(run_clvsim(dir_.path(), "run " + buyer_types("--replications 9 --out alone")).code, 0);
+  std::string wide = buyer_types("--replications 9 --out mixed");
+  wide.replace(wide.find("--threads 1"), 11, "--threads 2");
+  const Outcome o = mpmd("run " + buyer_types("--replications 9 --out mixed"), 2, "run " + wide);
+  ASSERT_EQ(o.code, 0) << o.err;
+  expect_same("alone", "mixed", "summary.json");
+  expect_same("alone", "mixed", "periods.csv");
+}
+
+TEST_F(Mpi, ARankWhoseCommandLineFailsOrDiffersEndsEveryRank) {
+  // Every rank meets right after parsing, so no rank is left waiting.
+  const std::string good = "run " + buyer_types("--replications 2 --out out");
+  const auto started = std::chrono::steady_clock::now();
+  Outcome o = mpmd(good, 2, "run --no-such-option " + buyer_types("--out out"));
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("rank 1 of 3"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("--no-such-option"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("does not parse"), std::string::npos) << o.err;
+  o = mpmd(good, 1, "validate " + quote(CLVSIM_SOURCE_DIR "/scenarios/buyer_types.yaml"));
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("rank 1 was given a different command"), std::string::npos) << o.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(60));
+  EXPECT_FALSE(fs::exists(dir_.path() / "out"));
 }
 
 TEST_F(Mpi, OneReplicationSplitIntoPartsOfItsSegmentsIsByteIdentical) {

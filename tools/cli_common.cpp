@@ -48,16 +48,6 @@ Cluster* g_cluster = nullptr;
 enum class Agreement { pending, failed, succeeded };
 Agreement g_agreement = Agreement::pending;
 
-// [ok, fingerprint hash] from every rank.
-std::vector<double> exchange_readiness(bool ok, const std::string& fingerprint) {
-  // Two 32-bit halves: each is exact as a double.
-  const std::uint64_t hash = std::hash<std::string>{}(fingerprint);
-  std::vector<std::size_t> counts;
-  return cluster().all_gather({ok ? 1.0 : 0.0, static_cast<double>(hash >> 32),
-                               static_cast<double>(hash & 0xffffffffu)},
-                              counts);
-}
-
 }  // namespace
 
 Cluster& cluster() {
@@ -67,17 +57,34 @@ Cluster& cluster() {
 
 void set_cluster(Cluster& cluster) { g_cluster = &cluster; }
 
+std::vector<Readiness> exchange_readiness(bool ready, const std::string& fingerprint) {
+  // Two 32-bit halves: each is exact as a double.
+  const std::uint64_t hash = std::hash<std::string>{}(fingerprint);
+  std::vector<std::size_t> counts;
+  const std::vector<double> all =
+      cluster().all_gather({ready ? 1.0 : 0.0, static_cast<double>(hash >> 32),
+                            static_cast<double>(hash & 0xffffffffu)},
+                           counts);
+  std::vector<Readiness> ranks(cluster().size());
+  for (std::size_t k = 0; k < ranks.size(); ++k) {
+    ranks[k].ready = all[3 * k] != 0.0;
+    ranks[k].fingerprint =
+        static_cast<std::uint64_t>(all[3 * k + 1]) << 32 | static_cast<std::uint64_t>(all[3 * k + 2]);
+  }
+  return ranks;
+}
+
 bool agreement_pending() { return g_agreement == Agreement::pending; }
 bool agreement_failed() { return g_agreement == Agreement::failed; }
 
 void agree_to_simulate(const std::string& fingerprint) {
   Cluster& ranks = cluster();
   if (ranks.size() == 1) return;
-  const std::vector<double> all = exchange_readiness(true, fingerprint);
+  const std::vector<Readiness> all = exchange_readiness(true, fingerprint);
   // Every rank sees the same exchange, so all agree on how it went.
   g_agreement = Agreement::failed;
   for (int k = 0; k < ranks.size(); ++k) {
-    if (all[3 * k] == 0.0) {
+    if (!all[k].ready) {
       if (ranks.is_root()) {
         throw InputError("rank " + std::to_string(k), {}, "",
                          "failed before the run (its message is above); no rank ran",
@@ -85,7 +92,7 @@ void agree_to_simulate(const std::string& fingerprint) {
       }
       throw QuietExit{kExitBadInput};
     }
-    if (all[3 * k + 1] != all[1] || all[3 * k + 2] != all[2]) {
+    if (all[k].fingerprint != all[0].fingerprint) {
       if (ranks.is_root()) {
         throw InputError("rank " + std::to_string(k), {}, "",
                          "loaded a different scenario from rank 0's (different files on "
@@ -99,9 +106,9 @@ void agree_to_simulate(const std::string& fingerprint) {
 }
 
 bool agree_after_failure() {
-  const std::vector<double> all = exchange_readiness(false, "");
+  const std::vector<Readiness> all = exchange_readiness(false, "");
   g_agreement = Agreement::failed;
-  return all[0] == 0.0;
+  return !all[0].ready;
 }
 
 void install_interrupt_handlers() {

@@ -49,7 +49,16 @@ struct QuietExit {
   int code;
 };
 
-// The first collective of a distributed command, reached by every rank once
+// Collective: every rank says whether it is ready to go on and gives a
+// fingerprint (a hash of `fingerprint`) of what it is about to do.
+struct Readiness {
+  bool ready = false;
+  std::uint64_t fingerprint = 0;
+};
+std::vector<Readiness> exchange_readiness(bool ready, const std::string& fingerprint);
+
+// The collective of a distributed command (after main's meeting on the
+// command line) reached by every rank once
 // it has loaded and checked everything and before it simulates; a rank that
 // failed before it joins it from main's error handler (agree_after_failure).
 // Ranks must agree on `fingerprint` (the resolved scenarios): ranks reading

@@ -8,7 +8,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <streambuf>
 #include <thread>
 #include <iostream>
@@ -30,14 +32,20 @@ using namespace clvsim::cli;
 
 constexpr const char* kCommandList = "run, validate, sweep, sensitivity, fit or report";
 
-int cli_error(const CLI::App& app, const CLI::Error& e) {
-  // The deepest command given, e.g. "clvsim fit sbg --help".
-  std::string help_hint = "clvsim";
+// The command given, e.g. "fit sbg", so ranks can check they run the same.
+std::string command_chain(const CLI::App& app) {
+  std::string chain;
   for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
     at = at->get_subcommands().front();
-    help_hint += " " + at->get_name();
+    chain += " " + at->get_name();
   }
-  help_hint += " --help";
+  return chain;
+}
+
+// The message for a command line that does not parse.
+std::string cli_error(const CLI::App& app, const CLI::Error& e) {
+  // The deepest command given, e.g. "clvsim fit sbg --help".
+  const std::string help_hint = "clvsim" + command_chain(app) + " --help";
   // CLI11 checks for a missing command before unknown arguments, so
   // `clvsim --bogus` would otherwise only say a command is required.
   std::string message = e.what();
@@ -48,9 +56,7 @@ int cli_error(const CLI::App& app, const CLI::Error& e) {
                   : "unknown command or option: " + unknown.front() +
                         " (expected " + std::string(kCommandList) + ")";
   }
-  std::cerr << "clvsim: " << message << "\n"
-            << "Run '" << help_hint << "' for usage." << std::endl;
-  return kExitBadInput;
+  return "clvsim: " + message + "\nRun '" + help_hint + "' for usage.";
 }
 
 // A stream buffer that drops everything: other ranks' stdout and stderr,
@@ -97,6 +103,34 @@ int end_failed_rank(const Command* command, int code, const std::string& message
   report_error(message, !input_error);
   cluster().abort(code);
   return code;  // not reached
+}
+
+// Under an MPI launcher every rank parses its own command line, and they
+// meet once right after, before anything else: a rank whose command line
+// does not parse, or names another command than rank 0's, ends every rank
+// with exit 2 instead of leaving the others waiting at a collective it never
+// reaches. Returns the code to exit with, or nothing to go on.
+std::optional<int> agree_on_command_line(const std::string& command, const std::string& failure) {
+  if (cluster().size() == 1) {
+    if (failure.empty()) return std::nullopt;
+    std::cerr << failure << std::endl;
+    return kExitBadInput;
+  }
+  const std::vector<Readiness> all = exchange_readiness(failure.empty(), command);
+  if (!failure.empty()) {
+    report_error(failure, cluster().is_root() || all[0].ready);  // rank 0 speaks for all alike
+    return kExitBadInput;
+  }
+  for (int k = 0; k < cluster().size(); ++k) {
+    if (all[k].ready && all[k].fingerprint == all[0].fingerprint) continue;
+    report_error("clvsim: rank " + std::to_string(k) +
+                     (all[k].ready ? " was given a different command from rank 0's"
+                                   : "'s command line does not parse (its message is above)") +
+                     "; no rank ran",
+                 false);
+    return kExitBadInput;
+  }
+  return std::nullopt;
 }
 
 int run_cli(int argc, char** argv);
@@ -155,28 +189,37 @@ int run_cli(int argc, char** argv) {
       add_report_command(app),
   };
 
+  std::string failure;          // why the command line does not parse
+  std::function<int()> answer;  // for --help and --version: print it
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
-    // The top-level help lists every command's options, so one --help
-    // documents everything.
-    // documents everything (CLI11 shows one level; `fit sbg` is two).
-    if (app.get_subcommands().empty()) {
-      std::cout << app.help("", CLI::AppFormatMode::All);
-      for (const CLI::App* command : app.get_subcommands({})) {
-        for (const CLI::App* nested : command->get_subcommands({})) {
-          std::cout << "\n" << nested->help("clvsim " + command->get_name(),
-                                            CLI::AppFormatMode::All);
+    answer = [&app] {
+      // The top-level help lists every command's options, so one --help
+      // documents everything (CLI11 shows one level; `fit sbg` is two).
+      if (app.get_subcommands().empty()) {
+        std::cout << app.help("", CLI::AppFormatMode::All);
+        for (const CLI::App* command : app.get_subcommands({})) {
+          for (const CLI::App* nested : command->get_subcommands({})) {
+            std::cout << "\n" << nested->help("clvsim " + command->get_name(),
+                                              CLI::AppFormatMode::All);
+          }
         }
+      } else {
+        std::cout << app.help();
       }
-    } else {
-      std::cout << app.help();
-    }
-    return kExitOk;
+      return kExitOk;
+    };
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --version
-    return cli_error(app, e);
+    if (e.get_exit_code() == 0) {
+      answer = [&app, e] { return app.exit(e); };  // --version
+    } else {
+      failure = cli_error(app, e);
+    }
   }
+  const std::string given = command_chain(app) + (answer ? " (help or version)" : "");
+  if (const std::optional<int> code = agree_on_command_line(given, failure)) return *code;
+  if (answer) return answer();
 
   const Command* chosen = nullptr;
   for (const Command& command : commands) {
