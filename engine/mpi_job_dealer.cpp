@@ -2,16 +2,19 @@
 //
 // Rank 0 answers from a thread of its own, so no rank ever waits for rank
 // 0's simulation to reach a point where it looks at messages; the thread
-// sleeps between looks (a millisecond), costing its core next to nothing.
-// That latency never reaches a worker: an asking rank holds as many jobs
-// as it has workers and asks again as soon as it starts on the last one,
-// so the next answer is there long before it is needed (a job is a whole
-// segment of a replication, tens of milliseconds at the least). Grants
-// shrink towards the end of a wave so ranks finish within about a job of
-// each other. Message order, not timing, is all the protocol relies on:
-// each asking rank has at most one question out, and is told "none" (a
-// grant of 0 jobs) exactly once, after which it never asks again, so a
-// wave ends with no message in flight.
+// sleeps between looks (a millisecond when idle, less during a burst of
+// questions), costing its core next to nothing.
+// That latency seldom reaches a worker: an asking rank asks again as soon
+// as it starts on the last job it holds, so the answer is there by the
+// time that job is done. Grants are guided: a share of what is left, at
+// least as many jobs as the rank has threads; large early, so questions
+// stay few however small the jobs, and small at the end of a wave, so
+// ranks finish within about a job of each other.
+//
+// Message order, not timing, is all the protocol relies on: each asking
+// rank has at most one question out, and is told "none" (a grant of 0
+// jobs) exactly once, after which it never asks again, so a wave ends with
+// no message in flight.
 #include "mpi_job_dealer.hpp"
 
 #include <algorithm>
@@ -26,6 +29,10 @@ namespace {
 
 constexpr int kAsk = 1;    // int: how many jobs the rank can use
 constexpr int kGrant = 2;  // two uint64: first job, count (0: none left)
+// How often rank 0's answering thread looks for questions: every
+// millisecond when none came for kBurst, else every 20 microseconds.
+constexpr auto kIdleLook = std::chrono::milliseconds(1);
+constexpr auto kBurst = std::chrono::milliseconds(5);
 
 bool raised(const std::atomic<bool>* flag) {
   return flag != nullptr && flag->load(std::memory_order_relaxed);
@@ -65,13 +72,15 @@ class CountingDealer final : public JobDealer {
   }
 
  private:
-  // Up to `want` jobs, fewer near the end: at most half a fair share of
-  // what is left, so the last grants are single jobs.
+  // Guided: a share of what is left (half a fair share), so early grants
+  // are large and questions few even when jobs are tiny, and grants shrink
+  // to `want` jobs at the end, where ranks must finish together.
   std::pair<std::uint64_t, std::uint64_t> grant(int want) {
     const std::lock_guard<std::mutex> hold(mutex_);
     const std::uint64_t left = jobs_ - next_;
-    const std::uint64_t share = std::max<std::uint64_t>(1, left / (2 * static_cast<std::uint64_t>(ranks_)));
-    const std::uint64_t count = std::min({static_cast<std::uint64_t>(std::max(want, 1)), share, left});
+    const std::uint64_t share = left / (2 * static_cast<std::uint64_t>(ranks_));
+    const std::uint64_t count =
+        std::min(left, std::max(share, static_cast<std::uint64_t>(std::max(want, 1))));
     const std::uint64_t first = next_;
     next_ += count;
     return {first, count};
@@ -81,6 +90,9 @@ class CountingDealer final : public JobDealer {
     int want = 0;
     MPI_Request question;
     MPI_Irecv(&want, 1, MPI_INT, MPI_ANY_SOURCE, kAsk, comm_, &question);
+    // Questions come in bursts (at a wave's start and end, and whenever
+    // jobs are short): right after one, look again soon.
+    auto last_question = std::chrono::steady_clock::now();
     for (int told = 0; told < ranks_ - 1;) {
       int arrived = 0;
       MPI_Status status;
@@ -91,9 +103,11 @@ class CountingDealer final : public JobDealer {
           MPI_Request_free(&question);
           return;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        const bool recent = std::chrono::steady_clock::now() - last_question < kBurst;
+        std::this_thread::sleep_for(recent ? std::chrono::microseconds(20) : kIdleLook);
         continue;
       }
+      last_question = std::chrono::steady_clock::now();
       const auto [first, count] = grant(want);
       const std::uint64_t message[2] = {first, count};
       // 16 bytes go eagerly: the asker posted its receive before asking.
