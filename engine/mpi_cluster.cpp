@@ -6,14 +6,13 @@
 // a peer that has already gone.
 #include <mpi.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <stdexcept>
-#include <thread>
 
 #include "clvsim/cluster.hpp"
 #include "clvsim/simulation.hpp"
 #include "mpi_job_dealer.hpp"
+#include "mpi_wait.hpp"
 
 namespace clvsim {
 namespace {
@@ -105,20 +104,7 @@ class MpiCluster final : public Cluster {
   }
 
  private:
-  void wait(MPI_Request& request) {
-    for (int polls = 0;; ++polls) {
-      int done = 0;
-      MPI_Test(&request, &done, MPI_STATUS_IGNORE);
-      if (done) return;
-      if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) {
-        abandoned_ = true;
-        throw RunCancelled();
-      }
-      // Spin briefly (collectives of a balanced run complete at once), then
-      // yield the core to this rank's own worker threads.
-      if (polls > 1000) std::this_thread::sleep_for(std::chrono::microseconds(100));
-    }
-  }
+  void wait(MPI_Request& request) { wait_polling(request, cancel_, &abandoned_); }
 
   // MPI counts are ints: 2^31 doubles is 16 GiB in one message, far beyond
   // any tally; refuse rather than wrap.

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "clvsim/simulation.hpp"
+#include "mpi_wait.hpp"
 
 namespace clvsim {
 namespace {
@@ -164,16 +165,7 @@ class AskingDealer final : public JobDealer {
   }
 
   void await() {
-    for (int polls = 0;; ++polls) {
-      int arrived = 0;
-      MPI_Test(&answer_, &arrived, MPI_STATUS_IGNORE);
-      if (arrived) break;
-      if (raised(cancel_)) {
-        *abandoned_ = true;
-        throw RunCancelled();
-      }
-      if (polls > 100) std::this_thread::sleep_for(std::chrono::microseconds(50));
-    }
+    wait_polling(answer_, cancel_, abandoned_);
     asking_ = false;
     first_ = grant_[0];
     held_ = grant_[1];
@@ -181,7 +173,7 @@ class AskingDealer final : public JobDealer {
   }
 
   const MPI_Comm comm_;
-  int want_;
+  const int want_;
   const std::atomic<bool>* const cancel_;
   bool* const abandoned_;
   std::mutex mutex_;  // guards everything below, and this rank's MPI calls

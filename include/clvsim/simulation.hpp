@@ -92,9 +92,9 @@ struct SimulationImage {
 // time per Simulation. `progress`, when given, counts done work and
 // replications as they finish (its totals are left to the caller).
 //
-// With a `cluster` of K ranks, replication r is simulated by rank r mod K
-// and every rank receives every replication's tallies, so every rank holds
-// the same results. add_replications(), results() and image() are then
+// With a `cluster` of K ranks, each wave's jobs (segments of replications)
+// are dealt to whichever rank asks first (job_dealer.hpp) and every rank
+// receives every job's tallies, so every rank holds the same results. add_replications(), results() and image() are then
 // collective: every rank calls them with the same arguments in the same
 // order.
 class Simulation {
